@@ -1,0 +1,40 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean browser
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Set up and build the September 2025 sample issue (no keys, no network).
+demo: $(STAMP)
+	$(BIN)/newsletter build issues/2025-09-regional-update.yaml
+	$(BIN)/newsletter check issues/2025-09-regional-update.yaml || true
+	$(BIN)/newsletter lists
+
+## Set up (Chromium included) and run the whole test suite.
+test: $(STAMP) browser
+	$(BIN)/ruff check newsletter_cli tests benchmarks
+	$(BIN)/pytest -q
+
+## Debian's Chromium for the browser tests, installed when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { echo "Installing Debian's chromium for the browser tests"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check newsletter_cli tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build outbox .newsletter

@@ -1,0 +1,84 @@
+"""The Typer application and the one place errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from newsletter_cli.cli.output import err_console
+from newsletter_cli.errors import NewsletterError
+
+INTERNAL_ERROR = 70
+INTERRUPTED = 130
+
+
+def report(exc: BaseException) -> int:
+    """Print one line for ``exc`` (and a hint if it has one); return the exit status."""
+    if isinstance(exc, NewsletterError):
+        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        if exc.hint:
+            err_console.print(f"[dim]hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        err_console.print("interrupted: nothing more was done.", highlight=False)
+        return INTERRUPTED
+    name = type(exc).__name__
+    err_console.print(
+        f"[bold red]internal error:[/] {name}: {exc} "
+        "(set NEWSLETTER_DEBUG=1 to see where; please report it)",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return INTERNAL_ERROR
+
+
+class NewsletterGroup(TyperGroup):
+    """Runs every subcommand inside the single error handler."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one place errors become exit codes
+            if os.environ.get("NEWSLETTER_DEBUG") and not isinstance(exc, NewsletterError):
+                raise
+            if type(exc).__module__.startswith("typer"):
+                raise  # usage errors: Typer prints them itself
+            raise typer.Exit(report(exc)) from None
+        except KeyboardInterrupt as exc:
+            raise typer.Exit(report(exc)) from None
+
+
+app = typer.Typer(
+    cls=NewsletterGroup,
+    name="newsletter",
+    help="Build, preview and send the Regional Update email newsletter.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _register() -> None:
+    from newsletter_cli.cli import build, lists, preview, send
+
+    for module in (build, lists, send, preview):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="newsletter")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""newsletter.toml: sender, delivery backend and SendGrid settings.
+
+The embedded defaults let the samples build and "send" to the outbox with no
+file at all. The SendGrid API key is never read from here: only from the
+environment (see :mod:`newsletter_cli.delivery`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from newsletter_cli.errors import ConfigError
+from newsletter_cli.project import Project
+from newsletter_cli.sourcefile import describe_loc, read_text
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SECRET_KEYS = {"api_key", "apikey", "sendgrid_api_key", "key", "token", "password"}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Sender(_Section):
+    from_name: str = "West Midlands Children's Services Regional Team"
+    from_email: str = "regional.team@example.org"
+    reply_to: str | None = None
+    organisation: str = "West Midlands Children's Services Regional Team"
+    address: str = "West Midlands, England"
+    website: str | None = None
+
+    @field_validator("from_email", "reply_to")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value):
+            raise ValueError("not an email address")
+        return value
+
+
+class Site(_Section):
+    #: Where the web copy of an issue lives; ``{slug}`` is replaced by the issue's name.
+    view_online_url: str | None = None
+
+
+class Delivery(_Section):
+    backend: Literal["outbox", "sendgrid"] = "outbox"
+
+
+class SendGridSettings(_Section):
+    unsubscribe_group: int | None = Field(default=None, ge=1)
+    categories: list[str] = ["regional-update"]
+    sandbox: bool = False
+
+
+class Config(_Section):
+    sender: Sender = Sender()
+    site: Site = Site()
+    delivery: Delivery = Delivery()
+    sendgrid: SendGridSettings = SendGridSettings()
+
+
+def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line of a dotted key in TOML text (section header, then key)."""
+    if not loc:
+        return None
+    section, key = (loc[0], loc[1]) if len(loc) > 1 else (None, loc[0])
+    current = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        header = re.match(r"^\[([^\]]+)\]$", line)
+        if header:
+            current = header[1].strip()
+            if section is not None and current == section and key is None:
+                return number
+            continue
+        if re.match(rf"^{re.escape(str(key))}\s*=", line) and current == section:
+            return number
+    if section is not None:
+        return _key_line(text, (section,)) if len(loc) > 1 else None
+    return None
+
+
+def load_config(project: Project) -> Config:
+    """Read newsletter.toml if there is one; otherwise the embedded defaults."""
+    path: Path = project.config_path
+    if not path.is_file():
+        return Config()
+    text = read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+)", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError(
+            f"TOML syntax: {message}", path=path, line=int(match[1]) if match else None
+        ) from None
+    for section in data.values():
+        if isinstance(section, dict) and SECRET_KEYS & {k.lower() for k in section}:
+            raise ConfigError(
+                "an API key must not be stored in newsletter.toml; "
+                "set SENDGRID_API_KEY in the environment instead",
+                path=path,
+            )
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        raise ConfigError(
+            f"{describe_loc(loc)}: {err['msg']}", path=path, line=_key_line(text, loc)
+        ) from None

@@ -1,0 +1,1 @@
+"""Contacts, named lists and suppression (recipients/)."""

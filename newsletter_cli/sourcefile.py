@@ -1,0 +1,135 @@
+"""Read a user's YAML file and validate it, keeping line numbers for every message."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from newsletter_cli.errors import InputError
+
+M = TypeVar("M", bound=BaseModel)
+Loc = Sequence[str | int]
+
+
+def read_text(path: Path) -> str:
+    """A file's text, or an InputError that names it."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", path=path) from None
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file with ruamel (round-trip mode keeps line numbers)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    text = read_text(path)
+    yaml = YAML(typ="rt")
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(f"YAML syntax: {problem}", path=path, line=line) from None
+    except YAMLError as exc:
+        raise InputError(f"YAML syntax: {exc}", path=path) from None
+
+
+def line_of(data: Any, loc: Loc) -> int | None:
+    """The 1-based line of the deepest node along ``loc`` that ruamel knows about."""
+    line = None
+    node = data
+    for key in loc:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(key, int) and isinstance(node, list):
+                if lc is not None and key < len(node):
+                    line = lc.item(key)[0] + 1
+                node = node[key]
+            elif isinstance(node, dict) and key in node:
+                if lc is not None:
+                    line = lc.key(key)[0] + 1
+                node = node[key]
+            else:
+                break
+        except (KeyError, IndexError, TypeError):
+            break
+    if line is None and getattr(data, "lc", None) is not None:
+        line = data.lc.line + 1
+    return line
+
+
+def describe_loc(loc: Loc) -> str:
+    """('blocks', 2, 'events', 0, 'start') -> 'blocks[3].events[1].start' (1-based)."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part + 1}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "extra_forbidden":
+        return "is not a field here (check the spelling)"
+    if kind == "union_tag_invalid":
+        return (
+            f"unknown block kind {ctx.get('tag')!r} "
+            f"(expected one of: {ctx.get('expected_tags', '').replace(chr(39), '')})"
+        )
+    if kind == "union_tag_not_found":
+        return "needs a 'kind' (foreword, article, event or events)"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    value = err.get("input")
+    if isinstance(value, (str, int, float)) and kind not in {"missing"}:
+        return f"{msg[0].lower()}{msg[1:]} (got {value!r})"
+    return msg[0].lower() + msg[1:]
+
+
+def _strip_tags(loc: Loc) -> tuple[str | int, ...]:
+    """Drop pydantic's union-member tags ('foreword', 'function-before[...]') from a loc."""
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and ("[" in part or part in _UNION_TAGS):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+_UNION_TAGS: set[str] = set()
+
+
+def register_union_tags(*tags: str) -> None:
+    """Tell error reporting which loc parts are discriminator tags, not field names."""
+    _UNION_TAGS.update(tags)
+
+
+def validate(model: type[M], data: Any, path: Path) -> M:
+    """Validate parsed YAML against a pydantic model; the first error becomes an InputError."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = _strip_tags(err["loc"])
+        field = describe_loc(loc)
+        message = _message(err)
+        text = f"{field}: {message}" if field else message
+        raise InputError(text, path=path, line=line_of(data, loc)) from None

@@ -1,0 +1,54 @@
+"""Shared fixtures: a copy of the sample project in tmp_path, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsletter_cli.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_PARTS = ("issues", "templates", "recipients", "newsletter.toml")
+SEPTEMBER = "issues/2025-09-regional-update.yaml"
+APRIL = "issues/2025-04-regional-update.yaml"
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the repository's sample issues, templates, recipients and config; cwd is it."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for part in SAMPLE_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        elif source.is_file():
+            shutil.copy2(source, root / part)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("SENDGRID_API_KEY", raising=False)
+    monkeypatch.delenv("SENDGRID_API_HOST", raising=False)
+    return root
+
+
+@pytest.fixture
+def project(project_dir: Path) -> Project:
+    return Project(project_dir)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner: CliRunner, project_dir: Path):
+    """Run the CLI in the sample project: ``invoke("build", SEPTEMBER)``."""
+    from newsletter_cli.cli import app
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+        return runner.invoke(app, list(args), input=input, env=env)
+
+    return run
