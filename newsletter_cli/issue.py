@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationError,
     field_validator,
     model_validator,
 )
@@ -63,6 +64,8 @@ def _when(value: Any) -> Any:
 
 def _end(value: Any) -> Any:
     """An end may be a time only ('11:00'), meaning the same day as the start."""
+    if isinstance(value, time):
+        return value
     if isinstance(value, str) and _TIME.match(value.strip()):
         m = _TIME.match(value.strip())
         hour, minute = int(m[1]), int(m[2])
@@ -87,11 +90,16 @@ class Model(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
     _line: int | None = PrivateAttr(default=None)
+    _field_lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
     @property
     def line(self) -> int | None:
         """The line in the issue file where this item starts."""
         return self._line
+
+    def field_line(self, name: str) -> int | None:
+        """The line of one of this item's fields, else the item's own line."""
+        return self._field_lines.get(name, self._line)
 
 
 class Link(Model):
@@ -170,7 +178,10 @@ class EventDetails(Model):
         if self.end is not None and self.start is None:
             raise ValueError("an end needs a start")
         if self.start is not None:
-            self.end = Session(start=self.start, end=self.end).end
+            try:
+                self.end = Session(start=self.start, end=self.end).end
+            except ValidationError as exc:
+                raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
         return self
 
     def all_sessions(self) -> list[Session]:
@@ -291,6 +302,9 @@ def _attach_lines(model: Any, data: Any, loc: tuple[Any, ...] = ()) -> None:
     if isinstance(model, Model):
         model._line = line_of(data, loc) if loc else 1
         for name in type(model).model_fields:
+            line = line_of(data, (*loc, name))
+            if line is not None:
+                model._field_lines[name] = line
             _attach_lines(getattr(model, name), data, (*loc, name))
     elif isinstance(model, list):
         for index, item in enumerate(model):

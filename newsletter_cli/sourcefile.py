@@ -107,10 +107,12 @@ def _message(err: dict[str, Any]) -> str:
 def _strip_tags(loc: Loc) -> tuple[str | int, ...]:
     """Drop pydantic's union-member tags ('foreword', 'function-before[...]') from a loc."""
     out: list[str | int] = []
+    previous: str | int | None = None
     for part in loc:
-        if isinstance(part, str) and ("[" in part or part in _UNION_TAGS):
-            continue
-        out.append(part)
+        tag = isinstance(part, str) and isinstance(previous, int) and part in _UNION_TAGS
+        if not (tag or (isinstance(part, str) and "[" in part)):
+            out.append(part)
+        previous = part
     return tuple(out)
 
 

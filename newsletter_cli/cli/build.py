@@ -1,9 +1,103 @@
-"""Commands for build (being written)."""
+"""`newsletter build`, `newsletter check` and `newsletter new`."""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from newsletter_cli.cli.output import console, err_console
+from newsletter_cli.errors import CheckFailed, InputError
+from newsletter_cli.project import Project
+
+IssueArg = Annotated[Path, typer.Argument(help="The issue file, e.g. issues/2025-09-regional-update.yaml.")]
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def build(
+    issue: IssueArg,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write to (default build/<issue>/).")
+    ] = None,
+    list_name: Annotated[
+        str | None,
+        typer.Option("--list", help="Build the version one list's members see, personalised."),
+    ] = None,
+) -> None:
+    """Build an issue: responsive HTML with CSS inlined, a plain-text part, .eml and .ics files."""
+    from newsletter_cli.build import build_issue
+    from newsletter_cli.checks import GMAIL_CLIP_BYTES
+
+    result = build_issue(issue, Project.find(), out=out, list_name=list_name)
+    audience = f" for list {result.list_name}" if result.list_name else ""
+    console.print(f"Built {result.issue.title}{audience} in {_relative(result.folder)}/")
+    if result.recipient:
+        console.print(f"  personalised for: {result.recipient}")
+    console.print(
+        f"  HTML {result.html_bytes / 1024:.1f} KB, {result.links} links, {result.images} images"
+    )
+    for path in result.files:
+        console.print(f"  {path.name}")
+    if result.clipped:
+        err_console.print(
+            f"warning: the HTML is over {GMAIL_CLIP_BYTES // 1024} KB: Gmail will clip it "
+            "and hide the end, unsubscribe link included"
+        )
+
+
+def check(issue: IssueArg) -> None:
+    """Check an issue before sending: links, alt text, dates, subject, size. Errors exit 1."""
+    from newsletter_cli.checks import run_checks
+    from newsletter_cli.issue import load_issue
+
+    report = run_checks(load_issue(issue), Project.find())
+    for finding in report.findings:
+        colour = "red" if finding.severity == "error" else "yellow"
+        line = f":{finding.line}" if finding.line else ""
+        about = f" [{finding.block}]" if finding.block else ""
+        console.print(
+            f"{issue}{line}: [{colour}]{finding.severity}[/]: {finding.message}{about}",
+            markup=True,
+        )
+    summary = f"{len(report.errors)} errors, {len(report.warnings)} warnings"
+    if not report.ok:
+        raise CheckFailed(f"{summary}: fix the errors before sending", path=issue)
+    console.print(f"{issue}: ready to send ({summary}, HTML {report.html_bytes / 1024:.0f} KB)")
+
+
+def new(
+    source: Annotated[
+        Path | None,
+        typer.Option("--from", help="Start from this issue file (default: the latest one)."),
+    ] = None,
+    when: Annotated[
+        str | None,
+        typer.Option("--date", help="The new issue's date, YYYY-MM-DD (default: a month on)."),
+    ] = None,
+) -> None:
+    """Start the next issue from the last one's structure, with a new date. Never overwrites."""
+    from newsletter_cli.newissue import new_issue
+
+    day = None
+    if when is not None:
+        try:
+            day = date.fromisoformat(when)
+        except ValueError:
+            raise InputError(f"--date {when!r} is not a date (YYYY-MM-DD)") from None
+    path = new_issue(Project.find(), source=source, when=day)
+    console.print(f"Created {_relative(path)}: fill in every TODO, then run newsletter check.")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add build, check and new to the app."""
+    app.command()(build)
+    app.command()(check)
+    app.command()(new)

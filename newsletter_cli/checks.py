@@ -1,0 +1,235 @@
+"""`newsletter check`: what a sender would want to know before sending.
+
+Errors stop a send; warnings are for a person to judge. Each finding names the
+block it concerns and its line in the issue file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from newsletter_cli import markdown
+from newsletter_cli.issue import (
+    Article,
+    Block,
+    EventBlock,
+    EventDetails,
+    Events,
+    Foreword,
+    Issue,
+    Link,
+    Model,
+    is_placeholder,
+)
+from newsletter_cli.project import Project
+
+GMAIL_CLIP_BYTES = 102 * 1024
+SUBJECT_MAX = 60
+PREHEADER_MAX = 110
+VAGUE_LINK_TEXT = re.compile(
+    r"^(.*\b)?(click here|here|this link|link|click|this|read more|more|this page|details)$"
+)
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    message: str
+    block: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else "issue"
+        about = f" [{self.block}]" if self.block else ""
+        return f"{where}: {self.severity}: {self.message}{about}"
+
+
+@dataclass
+class CheckReport:
+    """All findings for one issue file."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    html_bytes: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing stops a send."""
+        return not self.errors
+
+
+def _heading(block: Block) -> str:
+    return getattr(block, "heading", "") or getattr(block, "title", "")
+
+
+def _first_day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _last_day(event: EventDetails) -> date | None:
+    """The last day an event runs on (its sessions included), if it has any date."""
+    days = []
+    for session in event.all_sessions():
+        end = session.end if isinstance(session.end, date) else None
+        days.append(_first_day(end or session.start))
+    return max(days) if days else None
+
+
+def _check_link(text: str, url: str, block: str, line: int | None) -> Iterator[Finding]:
+    shown = text.strip().strip(".:!").lower()
+    if is_placeholder(url):
+        where = f"'{url}'" if url.strip() else "empty"
+        yield Finding("error", f"link \"{text}\" has a placeholder URL ({where})", block, line)
+    if VAGUE_LINK_TEXT.match(shown):
+        yield Finding(
+            "warning",
+            f"link text \"{text}\" says nothing out of context; "
+            "name where it goes (e.g. \"Book a place\")",
+            block,
+            line,
+        )
+
+
+def _links(model: Model, links: list[Link], block: str) -> Iterator[Finding]:
+    for link in links:
+        yield from _check_link(link.text, link.url, block, link.line or model.line)
+
+
+def _markdown(model: Model, field_name: str, block: str) -> Iterator[Finding]:
+    source = getattr(model, field_name) or ""
+    line = model.field_line(field_name)
+    for link in markdown.links(source):
+        yield from _check_link(link.text or link.url, link.url, block, line)
+    for src, alt in markdown.images(source):
+        if not alt.strip():
+            yield Finding("error", f"image {src} has no alt text", block, line)
+
+
+def _event(issue: Issue, event: EventDetails, block: str) -> Iterator[Finding]:
+    yield from _links(event, event.links, block)
+    yield from _markdown(event, "description", block)
+    for session in event.sessions:
+        yield from _links(session, session.links, block)
+    name = f"event \"{event.title}\""
+    last = _last_day(event)
+    if last is None and not event.when:
+        yield Finding("warning", f"{name} has no date yet", block, event.line)
+    if last is not None and last < issue.issue_date:
+        yield Finding(
+            "error",
+            f"{name} is on {last.isoformat()}, before the issue date "
+            f"{issue.issue_date.isoformat()}",
+            block,
+            event.field_line("start") if event.start else event.line,
+        )
+    if event.deadline is not None:
+        deadline = _first_day(event.deadline)
+        if deadline < issue.issue_date:
+            yield Finding(
+                "error",
+                f"{name}: booking deadline {deadline.isoformat()} is before the issue date "
+                f"{issue.issue_date.isoformat()}",
+                block,
+                event.field_line("deadline"),
+            )
+        first = min((_first_day(s.start) for s in event.all_sessions()), default=None)
+        if first is not None and deadline > first:
+            yield Finding(
+                "warning",
+                f"{name}: booking deadline {deadline.isoformat()} is after the event starts",
+                block,
+                event.field_line("deadline"),
+            )
+
+
+def _block(issue: Issue, block: Block) -> Iterator[Finding]:
+    name = _heading(block)
+    image = getattr(block, "image", None)
+    if image is not None and image.alt is None:
+        yield Finding("error", f"image {image.src} has no alt text", name, image.line)
+    if isinstance(block, Foreword | Article):
+        yield from _markdown(block, "body", name)
+    if isinstance(block, Article):
+        yield from _links(block, block.links, name)
+    if isinstance(block, EventBlock):
+        yield from _event(issue, block, name)
+    if isinstance(block, Events):
+        yield from _markdown(block, "intro", name)
+        for event in block.events:
+            yield from _event(issue, event, f"{name}: {event.title}")
+
+
+def _envelope(issue: Issue) -> Iterator[Finding]:
+    subject = issue.subject.strip()
+    if not subject:
+        yield Finding("error", "subject is missing", None, issue.line)
+    elif len(subject) > SUBJECT_MAX:
+        yield Finding(
+            "warning",
+            f"subject is {len(subject)} characters; inboxes cut it after about {SUBJECT_MAX}",
+            None,
+            issue.field_line("subject"),
+        )
+    preheader = issue.preheader.strip()
+    if not preheader:
+        yield Finding(
+            "warning",
+            "preheader is missing: inboxes will show the first words of the email instead",
+            None,
+            issue.line,
+        )
+    elif len(preheader) > PREHEADER_MAX:
+        yield Finding(
+            "warning",
+            f"preheader is {len(preheader)} characters; keep it under {PREHEADER_MAX}",
+            None,
+            issue.field_line("preheader"),
+        )
+
+
+def _todos(model: Model, block: str | None) -> Iterator[Finding]:
+    """Text still saying TODO (as `newsletter new` leaves it), anywhere in the issue."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, str) and name != "url" and re.search(r"\bTODO\b", value):
+            yield Finding("error", f"{name} still says TODO", block, model.field_line(name))
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, Model):
+                yield from _todos(item, _heading(item) or block if isinstance(item, Block) else block)
+
+
+def run_checks(issue: Issue, project: Project) -> CheckReport:
+    """Every check on ``issue``, including the size of its full rendered HTML."""
+    from newsletter_cli.render import render_email
+
+    report = CheckReport(path=str(issue.path or issue.name))
+    report.findings.extend(_envelope(issue))
+    report.findings.extend(_todos(issue, None))
+    for block in issue.blocks:
+        report.findings.extend(_block(issue, block))
+    html = render_email(issue, project).html
+    report.html_bytes = len(html.encode("utf-8"))
+    if report.html_bytes > GMAIL_CLIP_BYTES:
+        report.findings.append(
+            Finding(
+                "error",
+                f"the HTML is {report.html_bytes / 1024:.0f} KB; Gmail clips messages over "
+                f"{GMAIL_CLIP_BYTES // 1024} KB and hides the rest, unsubscribe link included",
+            )
+        )
+    return report
