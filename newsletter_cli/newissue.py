@@ -21,17 +21,22 @@ MONTH_YEAR = re.compile(
 
 def latest_issue(project: Project) -> Path:
     """The issue file with the latest issue_date under issues/."""
-    candidates = sorted(project.issues_dir.glob("*.yaml")) if project.issues_dir.is_dir() else []
-    if not candidates:
-        raise InputError("no issue files to start from", path=project.issues_dir)
-    return max(candidates, key=lambda path: (load_issue(path).issue_date, path.name))
+    dated: list[tuple[date, str, Path]] = []
+    for path in sorted(project.issues_dir.glob("*.yaml")) if project.issues_dir.is_dir() else []:
+        try:
+            dated.append((load_issue(path).issue_date, path.name, path))
+        except InputError:
+            continue  # a draft that does not load is no model for the next issue
+    if not dated:
+        raise InputError("no valid issue file to start from", path=project.issues_dir)
+    return max(dated)[2]
 
 
 def next_month(day: date) -> date:
     """The same day next month (clamped to the month's end)."""
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
     following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return min(date(year, month, day.day), following - timedelta(days=1))
+    return date(year, month, min(day.day, (following - timedelta(days=1)).day))
 
 
 def _retitle(text: str, when: date) -> str:

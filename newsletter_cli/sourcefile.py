@@ -35,6 +35,10 @@ def load_yaml(path: Path) -> Any:
 
     text = read_text(path)
     yaml = YAML(typ="rt")
+    # Keep dates as text: the schema parses them and can name the line of a bad one.
+    yaml.constructor.add_constructor(
+        "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+    )
     try:
         return yaml.load(text)
     except MarkedYAMLError as exc:

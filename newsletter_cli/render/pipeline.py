@@ -109,7 +109,9 @@ def _template_error(exc: Exception, folder: Path) -> InputError:
         tb = tb.tb_next
     if isinstance(exc, jinja2.TemplateNotFound):
         return InputError(f"template not found: {exc.name}", path=path, line=line)
-    return InputError(f"template: {exc}", path=path, line=line)
+    if isinstance(exc, jinja2.TemplateError):
+        return InputError(f"template: {exc}", path=path, line=line)
+    return InputError(f"template: {type(exc).__name__}: {exc}", path=path, line=line)
 
 
 def _context(
@@ -175,7 +177,7 @@ def render(
     try:
         mjml_source = env.get_template(HTML_TEMPLATE).render(context)
         text = env.get_template(TEXT_TEMPLATE).render(context)
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # a mistake in a template, reported at its file and line
         raise _template_error(exc, folder) from None
     html = inline_css(_mjml_to_html(mjml_source, folder))
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -1,0 +1,95 @@
+"""Dates and times as readers see them: "Wednesday 15 October 2025, 9:30am–11:00am".
+
+Plain functions with no third-party imports, for templates and plain text alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsletter_cli.issue import EventDetails, Session
+
+DASH = "–"  # an en dash between the two ends of a range
+
+
+def format_day(d: date) -> str:
+    """'Wednesday 15 October 2025'."""
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def format_date(d: date) -> str:
+    """'15 October 2025' (no weekday)."""
+    return f"{d.day} {d:%B %Y}"
+
+
+def format_time(t: time, *, minutes: bool = False) -> str:
+    """'9:30am', '2pm', '12 noon', '12 midnight'; ``minutes=True`` gives '2:00pm', '12:00pm'."""
+    if t.minute == 0 and not minutes:
+        if t.hour == 12:
+            return "12 noon"
+        if t.hour == 0:
+            return "12 midnight"
+    hour = t.hour % 12 or 12
+    suffix = "am" if t.hour < 12 else "pm"
+    if t.minute == 0 and not minutes:
+        return f"{hour}{suffix}"
+    return f"{hour}:{t.minute:02d}{suffix}"
+
+
+def format_time_range(start: time, end: time) -> str:
+    """'9:30am–11:00am', '2pm–5pm', '10am–12 noon': minutes on both ends if either has them."""
+    minutes = bool(start.minute or end.minute)
+    return f"{format_time(start, minutes=minutes)}{DASH}{format_time(end, minutes=minutes)}"
+
+
+def format_date_range(start: date, end: date) -> str:
+    """'1 April – 31 July 2025', '6–7 October 2025', '30 December 2025 – 2 January 2026'."""
+    if start == end:
+        return format_date(start)
+    if start.year != end.year:
+        return f"{format_date(start)} {DASH} {format_date(end)}"
+    if start.month != end.month:
+        return f"{start.day} {start:%B} {DASH} {format_date(end)}"
+    return f"{start.day}{DASH}{format_date(end)}"
+
+
+def _day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def format_span(start: date, end: date | time | None = None) -> str:
+    """A start and optional end as one phrase (see :func:`format_session`)."""
+    if isinstance(end, time):
+        if not isinstance(start, datetime):
+            return format_day(start)
+        end = datetime.combine(start.date(), end)
+    if isinstance(start, datetime):
+        day = format_day(start.date())
+        if end is None:
+            return f"{day}, {format_time(start.time())}"
+        if isinstance(end, datetime) and end.date() == start.date():
+            return f"{day}, {format_time_range(start.time(), end.time())}"
+        if isinstance(end, datetime):
+            return (
+                f"{day}, {format_time(start.time())} {DASH} "
+                f"{format_day(end.date())}, {format_time(end.time())}"
+            )
+        end = _day(end)
+        return day if end == start.date() else format_date_range(start.date(), end)
+    if end is None or _day(end) == start:
+        return format_day(start)
+    return format_date_range(start, _day(end))
+
+
+def format_session(session: Session) -> str:
+    """'Wednesday 15 October 2025, 9:30am–11:00am'; a date only; or a range of dates."""
+    return format_span(session.start, session.end)
+
+
+def format_event_when(event: EventDetails) -> str:
+    """The event's ``when:`` if given, else its sessions joined by ' and ', else ''."""
+    if event.when:
+        return event.when
+    return " and ".join(format_session(session) for session in event.all_sessions())

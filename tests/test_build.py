@@ -1,0 +1,60 @@
+"""`newsletter build`: files written, summary printed, .ics and .eml usable."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+
+from newsletter_cli.build import build_issue
+from newsletter_cli.issue import load_issue
+
+SEPTEMBER = "issues/2025-09-regional-update.yaml"
+
+
+def test_build_writes_html_text_eml_and_ics(project):
+    result = build_issue(project.root / SEPTEMBER, project)
+    folder = project.root / "build" / "2025-09-regional-update"
+    assert result.folder == folder
+    names = {p.name for p in folder.iterdir()}
+    assert {"index.html", "email.txt", "preview.eml"} <= names
+    assert "2025-10-15-pwle-seminar-child-contact-problems-and-the-family-court.ics" in names
+    assert not any(name.endswith(".tmp") for name in names)
+    assert result.html_bytes == len((folder / "index.html").read_bytes())
+    assert result.links > 10 and not result.clipped
+
+
+def test_built_html_has_working_unsubscribe_and_no_tokens(project):
+    build_issue(project.root / SEPTEMBER, project)
+    html = (project.root / "build/2025-09-regional-update/index.html").read_text()
+    assert 'href="mailto:regional.team@example.org?subject=Unsubscribe"' in html
+    assert "%unsubscribe_url%" not in html and "%first_name%" not in html
+
+
+def test_eml_is_multipart_alternative_text_first(project):
+    build_issue(project.root / SEPTEMBER, project)
+    raw = (project.root / "build/2025-09-regional-update/preview.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert message.get_content_type() == "multipart/alternative"
+    parts = [part.get_content_type() for part in message.iter_parts()]
+    assert parts == ["text/plain", "text/html"]
+    assert message["Subject"] == load_issue(project.root / SEPTEMBER).subject
+    assert "regional.team@example.org" in message["From"]
+
+
+def test_out_option_and_summary(invoke, project_dir):
+    result = invoke("build", SEPTEMBER, "--out", "elsewhere")
+    assert result.exit_code == 0, result.output
+    assert (project_dir / "elsewhere" / "index.html").is_file()
+    assert "KB" in result.output and "links" in result.output and "images" in result.output
+
+
+def test_clipping_warning(invoke, project_dir):
+    body = "".join(f"      Paragraph {n} " + "words " * 90 + "\n\n" for n in range(260))
+    (project_dir / "issues" / "big.yaml").write_text(
+        "title: Big\nissue_date: 2025-09-19\nsubject: S\nblocks:\n"
+        "  - kind: article\n    heading: H\n    body: |\n" + body,
+        encoding="utf-8",
+    )
+    result = invoke("build", "issues/big.yaml")
+    assert result.exit_code == 0
+    assert "Gmail will clip it" in result.output

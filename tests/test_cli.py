@@ -1,0 +1,77 @@
+"""The command line as a whole: help everywhere, README coverage, fast start, one error path."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+import sys
+
+import pytest
+import typer
+
+from newsletter_cli.cli import app
+REPO = Path(__file__).resolve().parent.parent
+
+HEAVY = ("jinja2", "mjml", "premailer", "sendgrid", "playwright", "cssutils", "lxml")
+
+
+def all_commands() -> list[list[str]]:
+    """Every command path, e.g. ['build'], ['lists', 'show']."""
+    root = typer.main.get_command(app)
+    found: list[list[str]] = []
+
+    def walk(command, path):
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            found.append([*path, name])
+            walk(sub, [*path, name])
+
+    walk(root, [])
+    return found
+
+
+def test_the_expected_commands_exist():
+    names = {" ".join(path) for path in all_commands()}
+    assert {"build", "check", "new", "preview", "send", "lists", "history", "cancel"} <= names
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=lambda p: " ".join(p))
+def test_every_command_has_help(runner, path):
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]
+    assert (command.help or "").strip(), f"{path} has no help text"
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=lambda p: " ".join(p))
+def test_every_command_appears_in_the_readme(path):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"newsletter {' '.join(path)}" in readme
+
+
+def test_cli_start_imports_no_heavy_package():
+    code = (
+        "import sys; import newsletter_cli.cli; "
+        f"print([m for m in {HEAVY!r} if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_python_dash_m_runs():
+    out = subprocess.run(
+        [sys.executable, "-m", "newsletter_cli", "--help"], capture_output=True, text=True
+    )
+    assert out.returncode == 0 and "build" in out.stdout
+
+
+def test_unexpected_errors_are_one_line_not_a_traceback(invoke, project_dir):
+    # A template that divides by zero is a bug in a template, not in the user's issue.
+    partial = project_dir / "templates/regional-update/partials/footer.mjml.j2"
+    partial.write_text("{{ 1 // 0 }}", encoding="utf-8")
+    result = invoke("build", "issues/2025-09-regional-update.yaml")
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert "footer.mjml.j2:1:" in result.output

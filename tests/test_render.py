@@ -1,0 +1,104 @@
+"""The render pipeline: inlined CSS, kept @media rules, safe Markdown, text part, audiences."""
+
+from __future__ import annotations
+
+import re
+
+from newsletter_cli.issue import load_issue
+from newsletter_cli.render import TOKENS, UNSUBSCRIBE_SLOT, render_email
+
+SEPTEMBER = "issues/2025-09-regional-update.yaml"
+
+
+def render(project, path=SEPTEMBER, **kwargs):
+    return render_email(load_issue(project.root / path), project, **kwargs)
+
+
+def test_css_is_inlined_and_media_queries_survive(project):
+    html = render(project).html
+    assert html.lower().startswith("<!doctype html>")
+    assert re.search(r"<h2[^>]*style=\"[^\"]*font-size:22px", html)
+    assert re.search(r"<a [^>]*style=\"[^\"]*color:#0a58a8", html)
+    assert "@media only screen and (max-width: 480px)" in html
+    assert "@media only screen and (min-width:480px)" in html  # MJML's column rule
+
+
+def test_accessible_structure(project):
+    html = render(project).html
+    assert '<html lang="en-GB"' in html
+    assert html.count("<h1") == 1
+    assert "<h2" in html and "<h3" in html
+    assert "fonts.googleapis.com" not in html  # no web fonts fetched from outside
+
+
+def test_subject_preheader_and_title(project):
+    email = render(project)
+    issue = load_issue(project.root / SEPTEMBER)
+    assert email.subject == issue.subject
+    assert issue.preheader in email.html
+    assert f"<title>{issue.subject}</title>" in email.html
+    assert render(project, test=True).subject == f"[TEST] {issue.subject}"
+
+
+def test_markdown_html_is_escaped_not_executed(project):
+    path = project.root / "issues" / "evil.yaml"
+    path.write_text(
+        "title: T\nissue_date: 2025-09-19\nsubject: S\nblocks:\n"
+        "  - kind: article\n    heading: H\n    body: |\n"
+        "      <script>alert(1)</script> <img src=x onerror=alert(2)>\n"
+        "      [x](javascript:alert(3)) **bold**\n",
+        encoding="utf-8",
+    )
+    email = render(project, "issues/evil.yaml")
+    assert "<script>alert" not in email.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in email.html
+    assert not re.search(r"<img[^>]*onerror", email.html)
+    assert "&lt;img src=x onerror=alert(2)&gt;" in email.html
+    assert 'href="javascript' not in email.html
+    assert "<strong>bold</strong>" in email.html
+
+
+def test_text_part_keeps_headings_event_details_and_urls(project):
+    text = render(project).text
+    assert "UPCOMING CONFERENCES AND EVENTS" in text
+    assert "PWLE SEMINAR: CHILD CONTACT PROBLEMS AND THE FAMILY COURT" in text
+    assert "When:     Wednesday 15 October 2025, 9:30am–11:00am" in text
+    assert "Book by:  Monday 22 September 2025" in text
+    assert "https://updates.example.org/regional-update/2025-09-regional-update/" in text
+    assert "natalie.bevan@wmchildrensservices.org.uk" in text
+    assert "<" not in text.replace("<%", "")  # not HTML
+    assert max(len(line) for line in text.splitlines() if "http" not in line) <= 100
+
+
+def test_unsubscribe_slot_and_personalisation_tokens(project):
+    email = render(project, recipient=TOKENS)
+    assert UNSUBSCRIBE_SLOT in email.html and UNSUBSCRIBE_SLOT in email.text
+    assert "Dear %first_name%," in email.text
+    filled = email.personalise(
+        {"first_name": "Amélie & Co", "email": "a@example.org"},
+        unsubscribe_url="https://example.org/u?a=1&b=2",
+    )
+    assert "Dear Amélie &amp; Co," in filled.html
+    assert "Dear Amélie & Co," in filled.text
+    assert 'href="https://example.org/u?a=1&amp;b=2"' in filled.html
+    assert "%first_name%" not in filled.html and UNSUBSCRIBE_SLOT not in filled.text
+
+
+def test_greeting_falls_back_without_a_name(project):
+    assert "Dear colleague," in render(project).text
+
+
+def test_blocks_limited_to_an_audience(project):
+    path = project.root / "issues" / "targeted.yaml"
+    path.write_text(
+        "title: T\nissue_date: 2025-09-19\nsubject: S\nblocks:\n"
+        "  - kind: article\n    heading: For everyone\n    body: All.\n"
+        "  - kind: article\n    heading: SEND only\n    body: Some.\n    only_for: [send-network]\n",
+        encoding="utf-8",
+    )
+    everyone = render(project, "issues/targeted.yaml", audience=frozenset({"dcs"}))
+    send = render(project, "issues/targeted.yaml", audience=frozenset({"send-network", "dcs"}))
+    editor = render(project, "issues/targeted.yaml")
+    assert "SEND only" not in everyone.html and "SEND only" not in everyone.text
+    assert "SEND only" in send.html and "SEND only" in send.text
+    assert "SEND only" in editor.html
