@@ -14,6 +14,9 @@ class Project:
 
     root: Path
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))
+
     @classmethod
     def find(cls, start: Path | None = None) -> Project:
         """The nearest folder at or above ``start`` with a newsletter.toml, else ``start``."""
