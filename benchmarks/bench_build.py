@@ -48,8 +48,10 @@ def main(runs: int = 10) -> None:
             build_issue(root / ISSUE, project)
             inner.append(time.perf_counter() - start)
     print(f"build {ISSUE}, {runs} runs")
-    print(f"  whole process: median {statistics.median(whole) * 1000:.0f} ms, "
-          f"max {max(whole) * 1000:.0f} ms")
+    print(
+        f"  whole process: median {statistics.median(whole) * 1000:.0f} ms, "
+        f"max {max(whole) * 1000:.0f} ms"
+    )
     print(f"  in-process (warm): median {statistics.median(inner) * 1000:.0f} ms")
     print(f"  CLI start (import newsletter_cli.cli): {startup * 1000:.0f} ms")
 

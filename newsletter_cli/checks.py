@@ -93,12 +93,12 @@ def _check_link(text: str, url: str, block: str, line: int | None) -> Iterator[F
     shown = text.strip().strip(".:!").lower()
     if is_placeholder(url):
         where = f"'{url}'" if url.strip() else "empty"
-        yield Finding("error", f"link \"{text}\" has a placeholder URL ({where})", block, line)
+        yield Finding("error", f'link "{text}" has a placeholder URL ({where})', block, line)
     if VAGUE_LINK_TEXT.match(shown):
         yield Finding(
             "warning",
-            f"link text \"{text}\" says nothing out of context; "
-            "name where it goes (e.g. \"Book a place\")",
+            f'link text "{text}" says nothing out of context; '
+            'name where it goes (e.g. "Book a place")',
             block,
             line,
         )
@@ -124,7 +124,7 @@ def _event(issue: Issue, event: EventDetails, block: str) -> Iterator[Finding]:
     yield from _markdown(event, "description", block)
     for session in event.sessions:
         yield from _links(session, session.links, block)
-    name = f"event \"{event.title}\""
+    name = f'event "{event.title}"'
     last = _last_day(event)
     if last is None and not event.when:
         yield Finding("warning", f"{name} has no date yet", block, event.line)
@@ -210,7 +210,9 @@ def _todos(model: Model, block: str | None) -> Iterator[Finding]:
         items = value if isinstance(value, list) else [value]
         for item in items:
             if isinstance(item, Model):
-                yield from _todos(item, _heading(item) or block if isinstance(item, Block) else block)
+                yield from _todos(
+                    item, _heading(item) or block if isinstance(item, Block) else block
+                )
 
 
 def run_checks(issue: Issue, project: Project) -> CheckReport:

@@ -54,9 +54,7 @@ def _when(value: Any) -> Any:
         m = _DATETIME.match(text)
         if m:
             try:
-                return datetime.combine(
-                    date.fromisoformat(m[1]), time(int(m[2]), int(m[3]))
-                )
+                return datetime.combine(date.fromisoformat(m[1]), time(int(m[2]), int(m[3])))
             except ValueError:
                 raise ValueError("not a real date and time") from None
     raise ValueError("write a date as YYYY-MM-DD, or a date and time as YYYY-MM-DD HH:MM")
@@ -144,9 +142,7 @@ class Session(Model):
             if not isinstance(start, datetime):
                 raise ValueError("an end time needs a start time (YYYY-MM-DD HH:MM)")
             end = datetime.combine(start.date(), end)
-        if isinstance(start, datetime) and isinstance(end, date) and not isinstance(
-            end, datetime
-        ):
+        if isinstance(start, datetime) and isinstance(end, date) and not isinstance(end, datetime):
             end = datetime.combine(end, time(23, 59))
         start_day = start.date() if isinstance(start, datetime) else start
         end_day = end.date() if isinstance(end, datetime) else end

@@ -19,9 +19,7 @@ TEXT_WIDTH = 72
 
 @lru_cache(maxsize=1)
 def _md() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
-        "strikethrough"
-    )
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("strikethrough")
 
 
 @dataclass(frozen=True)

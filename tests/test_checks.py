@@ -65,7 +65,8 @@ def test_empty_and_placeholder_urls(project):
 def test_image_without_alt_text(project):
     report = check(
         project,
-        HEAD + "blocks:\n  - kind: article\n    heading: News\n    body: '![](https://example.org/a.png)'\n"
+        HEAD
+        + "blocks:\n  - kind: article\n    heading: News\n    body: '![](https://example.org/a.png)'\n"
         "    image:\n      src: https://example.org/b.png\n",
     )
     errors = messages(report, "error")
@@ -89,12 +90,18 @@ def test_events_and_deadlines_before_the_issue_date(project):
 
 
 def test_subject_and_preheader(project):
-    missing = check(project, "title: T\nissue_date: 2025-09-19\nblocks:\n"
-                    "  - kind: article\n    heading: N\n    body: x\n")
+    missing = check(
+        project,
+        "title: T\nissue_date: 2025-09-19\nblocks:\n"
+        "  - kind: article\n    heading: N\n    body: x\n",
+    )
     assert "subject is missing" in messages(missing, "error")
     assert any("preheader is missing" in m for m in messages(missing, "warning"))
-    long = check(project, HEAD.replace("September news", "S" * 80) + "blocks:\n"
-                 "  - kind: article\n    heading: N\n    body: x\n")
+    long = check(
+        project,
+        HEAD.replace("September news", "S" * 80) + "blocks:\n"
+        "  - kind: article\n    heading: N\n    body: x\n",
+    )
     assert long.ok and any("subject is 80 characters" in m for m in messages(long, "warning"))
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 import sys
+from pathlib import Path
 
 import pytest
 import typer
 
 from newsletter_cli.cli import app
+
 REPO = Path(__file__).resolve().parent.parent
 
 HEAVY = ("jinja2", "mjml", "premailer", "sendgrid", "playwright", "cssutils", "lxml")
@@ -53,8 +54,7 @@ def test_every_command_appears_in_the_readme(path):
 
 def test_cli_start_imports_no_heavy_package():
     code = (
-        "import sys; import newsletter_cli.cli; "
-        f"print([m for m in {HEAVY!r} if m in sys.modules])"
+        f"import sys; import newsletter_cli.cli; print([m for m in {HEAVY!r} if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

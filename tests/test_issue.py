@@ -46,7 +46,9 @@ def test_minimal_issue_loads_with_times_and_lines(tmp_path):
     assert issue.name == "issue"
 
 
-@pytest.mark.parametrize("path", ["issues/2025-04-regional-update.yaml", "issues/2025-09-regional-update.yaml"])
+@pytest.mark.parametrize(
+    "path", ["issues/2025-04-regional-update.yaml", "issues/2025-09-regional-update.yaml"]
+)
 def test_samples_load(project_dir, path):
     issue = load_issue(project_dir / path)
     assert issue.template == "regional-update"
@@ -55,12 +57,28 @@ def test_samples_load(project_dir, path):
 
 BROKEN = {
     "bad YAML": (MINIMAL.replace("title: Regional Update", "title: [Regional"), 2, "YAML syntax"),
-    "missing field": (MINIMAL.replace("    heading: News\n", ""), 6, "blocks[1].heading: is required"),
+    "missing field": (
+        MINIMAL.replace("    heading: News\n", ""),
+        6,
+        "blocks[1].heading: is required",
+    ),
     "bad date": (MINIMAL.replace("2025-09-22", "2025-09-31"), 14, "deadline: not a real date"),
-    "bad date-time": (MINIMAL.replace('"2025-10-15 09:30"', '"15/10/2025"'), 12, "start: write a date"),
-    "unknown kind": (MINIMAL.replace("kind: article", "kind: artcle"), 6, "unknown block kind 'artcle'"),
+    "bad date-time": (
+        MINIMAL.replace('"2025-10-15 09:30"', '"15/10/2025"'),
+        12,
+        "start: write a date",
+    ),
+    "unknown kind": (
+        MINIMAL.replace("kind: article", "kind: artcle"),
+        6,
+        "unknown block kind 'artcle'",
+    ),
     "end before start": (MINIMAL.replace('"11:00"', '"08:00"'), 11, "the end is before the start"),
-    "unknown field": (MINIMAL.replace("    body: Some news.", "    body: x\n    colour: red"), 9, "colour: is not a field"),
+    "unknown field": (
+        MINIMAL.replace("    body: Some news.", "    body: x\n    colour: red"),
+        9,
+        "colour: is not a field",
+    ),
     "javascript link": (
         MINIMAL + "        links:\n          - text: Book\n            url: javascript:alert(1)\n",
         17,

@@ -19,7 +19,9 @@ INTERRUPTED = 130
 def report(exc: BaseException) -> int:
     """Print one line for ``exc`` (and a hint if it has one); return the exit status."""
     if isinstance(exc, NewsletterError):
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        err_console.print(
+            f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True
+        )
         if exc.hint:
             err_console.print(f"[dim]hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
         return exc.exit_code

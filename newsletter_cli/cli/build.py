@@ -12,7 +12,9 @@ from newsletter_cli.cli.output import console, err_console
 from newsletter_cli.errors import CheckFailed, InputError
 from newsletter_cli.project import Project
 
-IssueArg = Annotated[Path, typer.Argument(help="The issue file, e.g. issues/2025-09-regional-update.yaml.")]
+IssueArg = Annotated[
+    Path, typer.Argument(help="The issue file, e.g. issues/2025-09-regional-update.yaml.")
+]
 
 
 def _relative(path: Path) -> str:
