@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check newsletter_cli tests benchmarks
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) build outbox .newsletter

@@ -49,10 +49,11 @@ def _audience(project: Project, list_name: str | None):
 
     roster = load_roster(project)
     roster.resolve([list_name])  # an unknown name fails here, naming the closest lists
+    keys = roster.list_audience_keys(list_name)  # the blocks every member of the list gets
     member = roster.sample_member(list_name)
     if member is None:
-        return frozenset({list_name}), None, None
-    return roster.audience_keys(member), member.fields(), member.email
+        return keys, None, None
+    return keys, member.fields(), member.email
 
 
 def output_folder(project: Project, issue: Issue, out: Path | None, list_name: str | None) -> Path:

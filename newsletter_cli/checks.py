@@ -215,6 +215,26 @@ def _todos(model: Model, block: str | None) -> Iterator[Finding]:
                 )
 
 
+def _audiences(issue: Issue, project: Project) -> Iterator[Finding]:
+    """Blocks limited to a list or tag that no contact or list has would reach nobody."""
+    limited = [block for block in issue.blocks if block.only_for]
+    if not limited:
+        return
+    from newsletter_cli.recipients import load_roster, tag_key
+
+    known = load_roster(project).known_keys()
+    for block in limited:
+        for name in block.only_for:
+            if tag_key(name) not in known:
+                yield Finding(
+                    "error",
+                    f"only_for names {name!r}, which is neither a list nor a tag: "
+                    "nobody would see this block",
+                    _heading(block),
+                    block.field_line("only_for"),
+                )
+
+
 def run_checks(issue: Issue, project: Project) -> CheckReport:
     """Every check on ``issue``, including the size of its full rendered HTML."""
     from newsletter_cli.render import render_email
@@ -222,6 +242,7 @@ def run_checks(issue: Issue, project: Project) -> CheckReport:
     report = CheckReport(path=str(issue.path or issue.name))
     report.findings.extend(_envelope(issue))
     report.findings.extend(_todos(issue, None))
+    report.findings.extend(_audiences(issue, project))
     for block in issue.blocks:
         report.findings.extend(_block(issue, block))
     html = render_email(issue, project).html

@@ -58,3 +58,39 @@ def test_clipping_warning(invoke, project_dir):
     result = invoke("build", "issues/big.yaml")
     assert result.exit_code == 0
     assert "Gmail will clip it" in result.output
+
+
+TARGETED = """\
+title: Regional Update
+issue_date: 2025-09-19
+subject: S
+preheader: P
+blocks:
+  - kind: article
+    heading: For everyone
+    body: All of you.
+  - kind: article
+    heading: For the SEND network
+    body: SEND news.
+    only_for: [send-network]
+"""
+
+
+def test_build_for_a_list_shows_that_audience_personalised(invoke, project_dir):
+    (project_dir / "issues" / "targeted.yaml").write_text(TARGETED, encoding="utf-8")
+    send = invoke("build", "issues/targeted.yaml", "--list", "send-network")
+    assert send.exit_code == 0, send.output
+    folder = project_dir / "build" / "targeted--send-network"
+    text = (folder / "email.txt").read_text(encoding="utf-8")
+    assert "FOR THE SEND NETWORK" in text and "Dear colleague" not in text
+    assert "personalised for:" in send.output
+    dcs = invoke("build", "issues/targeted.yaml", "--list", "safeguarding-reps")
+    assert dcs.exit_code == 0, dcs.output
+    text = (project_dir / "build/targeted--safeguarding-reps/email.txt").read_text()
+    assert "FOR EVERYONE" in text and "FOR THE SEND NETWORK" not in text
+
+
+def test_build_for_an_unknown_list_names_the_closest(invoke):
+    result = invoke("build", SEPTEMBER, "--list", "send-netwrk")
+    assert result.exit_code == 2
+    assert "send-network" in result.output

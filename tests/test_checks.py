@@ -129,3 +129,14 @@ def test_cli_check_exit_codes(invoke, project_dir):
     good = invoke("check", "issues/ok.yaml")
     assert good.exit_code == 0, good.output
     assert "warning" in good.output and "ready to send" in good.output
+
+
+def test_only_for_names_must_be_known_lists_or_tags(project):
+    report = check(
+        project,
+        HEAD + "blocks:\n  - kind: article\n    heading: SEND news\n    body: x\n"
+        "    only_for: [send-network, SEND Lead, send-netwrk]\n",
+    )
+    errors = [f for f in report.errors if "only_for" in f.message]
+    assert len(errors) == 1 and "'send-netwrk'" in errors[0].message
+    assert errors[0].line == 9 and errors[0].block == "SEND news"

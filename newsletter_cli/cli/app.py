@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from newsletter_cli.cli.output import err_console
@@ -19,18 +20,16 @@ INTERRUPTED = 130
 def report(exc: BaseException) -> int:
     """Print one line for ``exc`` (and a hint if it has one); return the exit status."""
     if isinstance(exc, NewsletterError):
-        err_console.print(
-            f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True
-        )
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         if exc.hint:
-            err_console.print(f"[dim]hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
+            err_console.print(f"[dim]hint:[/] {escape(exc.hint)}", highlight=False)
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         err_console.print("interrupted: nothing more was done.", highlight=False)
         return INTERRUPTED
     name = type(exc).__name__
     err_console.print(
-        f"[bold red]internal error:[/] {name}: {exc} "
+        f"[bold red]internal error:[/] {name}: {escape(str(exc))} "
         "(set NEWSLETTER_DEBUG=1 to see where; please report it)",
         highlight=False,
         soft_wrap=True,

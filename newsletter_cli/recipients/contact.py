@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 FALLBACK_GREETING_NAME = "colleague"
+TITLES = frozenset(
+    "mr mrs ms miss mx dr prof professor cllr councillor sir dame rev revd lord lady".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,8 +23,18 @@ class Contact:
 
     @property
     def first_name(self) -> str:
-        """The first word of the name, or a polite fallback when there is no name."""
-        parts = self.name.split()
+        """The name to greet with, else 'colleague'.
+
+        'Dr Jane Smith' and 'Smith, Jane' give 'Jane'; 'Dr Smith' stays 'Dr Smith'.
+        """
+        name = self.name
+        surname, comma, given = name.partition(",")
+        if comma and len(surname.split()) == 1 and given.strip() and "," not in given:
+            name = f"{given} {surname}"
+        words = name.split()
+        parts = [w for w in words if w.lower().rstrip(".") not in TITLES]
+        if len(parts) == 1 and len(words) > 1:
+            return " ".join(words)  # a title and a surname: 'Dr Smith'
         return parts[0] if parts else FALLBACK_GREETING_NAME
 
     def fields(self) -> dict[str, str]:

@@ -81,9 +81,9 @@ def _is_placeholder(url: str) -> bool:
 
 def visible_blocks(issue: Issue, audience: frozenset[str] | None) -> list[Block]:
     """The blocks a reader with these list names and tags sees (all when ``None``)."""
-    if audience is None:
-        return list(issue.blocks)
-    return [b for b in issue.blocks if not b.only_for or audience & set(b.only_for)]
+    from newsletter_cli.recipients.tags import visible
+
+    return [b for b in issue.blocks if visible(b.only_for, audience)]
 
 
 def view_online_url(issue: Issue, config: Config) -> str | None:

@@ -1,0 +1,201 @@
+"""Contacts files: every row becomes a Contact or a Problem with its file and line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsletter_cli.errors import InputError
+from newsletter_cli.recipients.addresses import address_problem, clean, normalise
+from newsletter_cli.recipients.contact import Contact
+from newsletter_cli.recipients.csvtable import Table, read_table
+from newsletter_cli.recipients.problems import Problem
+from newsletter_cli.recipients.tags import split_tags
+
+# Column names as spreadsheets spell them (after header_name()) -> our field.
+COLUMNS = {
+    "email": "email", "e_mail": "email", "email_address": "email",
+    "e_mail_address": "email", "work_email": "email", "e_mail_1_value": "email",
+    "name": "name", "full_name": "name", "display_name": "name", "contact_name": "name",
+    "first_name": "first_name", "given_name": "first_name", "forename": "first_name",
+    "last_name": "last_name", "surname": "last_name", "family_name": "last_name",
+    "organisation": "organisation", "organization": "organisation", "org": "organisation",
+    "local_authority": "organisation", "authority": "organisation", "la": "organisation",
+    "council": "organisation", "employer": "organisation", "company": "organisation",
+    "role": "role", "job_title": "role", "position": "role", "job_role": "role",
+    "tags": "tags", "tag": "tags", "labels": "tags", "groups": "tags",
+}  # fmt: skip
+TEXT_FIELDS = ("name", "organisation", "role")
+_UNSAFE = re.compile("[<>]")
+
+
+@dataclass
+class ContactsRead:
+    """What the contacts files held: contacts (merged by address) and the problems found."""
+
+    contacts: list[Contact] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    tag_first_seen: dict[str, str] = field(default_factory=dict)  # tag -> "file:line"
+    _index: dict[str, int] = field(default_factory=dict)
+
+    def add(self, contact: Contact, problems: list[Problem]) -> None:
+        """Keep ``contact``, merging it into an earlier row with the same address."""
+        for tag in contact.tags:
+            self.tag_first_seen.setdefault(tag, contact.source)
+        at = self._index.get(contact.email)
+        if at is None:
+            self._index[contact.email] = len(self.contacts)
+            self.contacts.append(contact)
+            return
+        first = self.contacts[at]
+        merged, note = merge(first, contact)
+        self.contacts[at] = merged
+        path, _, line = contact.source.rpartition(":")
+        problems.append(
+            Problem(
+                path,
+                int(line),
+                f"duplicate of {contact.email} (first at {first.source}): merged into one "
+                f"contact{note}",
+                "warning",
+                first.tags | contact.tags,
+                contact_row=True,
+            )
+        )
+
+
+def merge(first: Contact, again: Contact) -> tuple[Contact, str]:
+    """One contact from two rows for the same address: first values win, tags combine."""
+    values = {}
+    notes = []
+    for name in TEXT_FIELDS:
+        mine, theirs = getattr(first, name), getattr(again, name)
+        values[name] = mine or theirs
+        if mine and theirs and mine != theirs:
+            notes.append(f"{name} {theirs!r} differs, kept {mine!r}")
+    extra = again.tags - first.tags
+    if extra:
+        notes.append("tags added: " + ", ".join(sorted(extra)))
+    merged = Contact(
+        email=first.email,
+        tags=first.tags | again.tags,
+        source=first.source,
+        **values,
+    )
+    return merged, ("; " + "; ".join(notes)) if notes else ""
+
+
+def _column_map(table: Table) -> dict[str, int]:
+    """Our field -> column index. Unknown columns are ignored; a repeated one is a warning."""
+    found: dict[str, int] = {}
+    for index, name in enumerate(table.header):
+        ours = COLUMNS.get(name)
+        if ours is None:
+            continue
+        if ours in found:
+            table.problems.append(
+                Problem(
+                    table.shown,
+                    table.header_line,
+                    f"column {index + 1} ({name!r}) repeats the {ours!r} column: ignored",
+                    "warning",
+                )
+            )
+            continue
+        found[ours] = index
+    return found
+
+
+def require_email_column(table: Table, columns: dict[str, int]) -> None:
+    """A file without an email column cannot be used at all: stop with a clear message."""
+    if "email" not in columns:
+        seen = ", ".join(h for h in table.header if h) or "nothing"
+        raise InputError(
+            f"the first row must be a header with an 'email' column (found: {seen})",
+            path=table.shown,
+            line=table.header_line,
+            hint="columns: email, name, organisation, role, tags (see the README)",
+        )
+
+
+def _text(value: str) -> str:
+    return " ".join(clean(value).split())
+
+
+def read_contacts(path: Path, shown: str, into: ContactsRead) -> None:
+    """Add the contacts in one CSV file to ``into`` (problems go to ``into.problems``)."""
+    table = read_table(path, shown)
+    if table is None:
+        into.problems.append(Problem(shown, None, "empty file: no header, no contacts", "warning"))
+        return
+    problems = into.problems
+    columns = _column_map(table)
+    problems.extend(table.problems)
+    require_email_column(table, columns)
+    width = len(table.header)
+    email_at = columns["email"]
+    tags_at = columns.get("tags")
+    at = {name: columns.get(name) for name in ("name", "first_name", "last_name")}
+    at.update({name: columns.get(name) for name in ("organisation", "role")})
+    tag_cache: dict[str, frozenset[str]] = {}
+    shared: dict[str, str] = {}  # one copy of each organisation and role text
+
+    def cell(cells: list[str], index: int | None) -> str:
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    for line, cells in table.rows():
+        raw_tags = cell(cells, tags_at)
+        tags = tag_cache.get(raw_tags)
+        if tags is None:
+            tags = tag_cache[raw_tags] = split_tags(raw_tags)
+        email = normalise(cell(cells, email_at))
+        reason = address_problem(email)
+        if reason:
+            text = f"invalid email address {clean(cell(cells, email_at))!r}: {reason}"
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    text if email else "no email address: row left out",
+                    "error",
+                    tags,
+                    contact_row=True,
+                )
+            )
+            continue
+        name = _text(cell(cells, at["name"]))
+        if not name:
+            name = _text(f"{cell(cells, at['first_name'])} {cell(cells, at['last_name'])}")
+        values = {
+            "name": name,
+            "organisation": shared.setdefault(org := _text(cell(cells, at["organisation"])), org),
+            "role": shared.setdefault(role := _text(cell(cells, at["role"])), role),
+        }
+        unsafe = next((k for k in TEXT_FIELDS if _UNSAFE.search(values[k])), None)
+        if unsafe:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"{email}: the {unsafe} {values[unsafe]!r} contains < or >, which is not "
+                    "safe in an email: row left out",
+                    "error",
+                    tags,
+                    contact_row=True,
+                )
+            )
+            continue
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"{email}: {len(cells)} cells but the header has {width}: extra cells "
+                    "ignored (a separator inside an unquoted value?)",
+                    "warning",
+                    tags,
+                    contact_row=True,
+                )
+            )
+        into.add(Contact(email=email, tags=tags, source=f"{shown}:{line}", **values), problems)

@@ -1,0 +1,125 @@
+"""`newsletter lists`, `lists show` and `lists check` on the sample data and on bad data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+SAMPLE_COUNTS = {
+    "everyone": (74, 3),
+    "local-authorities": (68, 3),
+    "dcs": (14, 0),
+    "send-leads": (13, 1),
+    "send-coordinators": (7, 0),
+    "send-network": (29, 1),
+    "safeguarding-reps": (15, 1),
+    "participation-leads": (13, 1),
+    "families-first-leads": (15, 0),
+    "care-leavers-leads": (7, 0),
+    "riia-sponsors": (1, 0),
+    "regional-team": (6, 0),
+}
+
+
+def test_lists_prints_every_list_with_counts(invoke) -> None:
+    result = invoke("lists")
+    assert result.exit_code == 0, result.output
+    rows = {}
+    for line in result.output.splitlines():
+        m = re.match(r"^([a-z-]+)\s+│\s+(\d+) │\s+(\d+) │\s+(\S+) │", line)
+        if m:
+            rows[m[1]] = (int(m[2]), int(m[3]), m[4])
+    assert rows == {name: (*counts, "-") for name, counts in SAMPLE_COUNTS.items()}
+    assert "77 contacts in 2 files, 4 suppressed addresses, 0 errors, 0 warnings" in (
+        result.output
+    )
+
+
+def test_show_lists_members_and_who_is_held_back(invoke) -> None:
+    result = invoke("lists", "show", "send-network")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    member_lines = [line for line in lines if re.match(r"^\S+@\S+  ", line)]
+    assert len(member_lines) == 29
+    assert member_lines[0].startswith("aisha.ashworth@birminghamchildrenstrust.example.org  Dr")
+    assert "send-network: 29 members" in result.output
+    assert "bronwen.dobbs@walsall.example.org: bounced (recipients/suppressions.csv:3)" in (
+        result.output
+    )
+    assert "bronwen.dobbs@walsall.example.org  " not in result.output  # never as a member
+
+
+def test_show_several_lists(invoke) -> None:
+    result = invoke("lists", "show", "dcs", "regional-team")
+    assert result.exit_code == 0
+    assert "dcs + regional-team: 20 members" in result.output
+
+
+def test_unknown_list_is_an_error_naming_the_closest(invoke) -> None:
+    result = invoke("lists", "show", "send-netwrk")
+    assert result.exit_code == 2
+    assert "error: no list named 'send-netwrk'; closest: send-network, send-leads" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+
+
+def test_check_passes_on_the_sample_data(invoke) -> None:
+    result = invoke("lists", "check", "--strict")
+    assert result.exit_code == 0, result.output
+    assert "ok: the recipient files have no errors" in result.output
+
+
+def break_the_data(project_dir: Path) -> None:
+    contacts = project_dir / "recipients" / "contacts.csv"
+    with contacts.open("a", encoding="utf-8") as fh:
+        fh.write("broken@@dudley.example.org,Broken,Dudley Council,,dcs\n")  # line 73
+        fh.write("Aisha.Ashworth@BirminghamChildrensTrust.example.org,A,,,dcs\n")  # line 74
+
+
+def test_check_prints_every_problem_and_fails_on_errors(invoke, project_dir: Path) -> None:
+    break_the_data(project_dir)
+    result = invoke("lists", "check")
+    assert result.exit_code == 1, result.output
+    assert (
+        "recipients/contacts.csv:73: error: invalid email address 'broken@@dudley.example.org': "
+        "has more than one @"
+    ) in result.output
+    assert "recipients/contacts.csv:74: warning: duplicate of aisha.ashworth@" in result.output
+    assert "error: the recipient files have 1 error" in result.output
+
+
+def test_problem_counts_and_strict_in_the_overview(invoke, project_dir: Path) -> None:
+    break_the_data(project_dir)
+    result = invoke("lists")
+    assert result.exit_code == 0
+    assert re.search(r"^dcs\s+│\s+14 │\s+0 │\s+2 │", result.output, re.M)
+    assert re.search(r"^regional-team\s+│\s+6 │\s+0 │\s+- │", result.output, re.M)
+    assert "1 error, 1 warning" in result.output
+    assert "Run 'newsletter lists check'" in result.output
+    strict = invoke("lists", "--strict")
+    assert strict.exit_code == 2
+    assert "error: recipients/contacts.csv:73: invalid email address" in strict.output
+
+
+def test_check_strict_fails_on_warnings(invoke, project_dir: Path) -> None:
+    (project_dir / "recipients" / "suppressions.csv").unlink()
+    assert invoke("lists", "check").exit_code == 0
+    result = invoke("lists", "check", "--strict")
+    assert result.exit_code == 1
+    assert "recipients/suppressions.csv: warning: no suppression file" in result.output
+    assert "the recipient files have 1 problem" in result.output
+
+
+def test_a_broken_lists_file_is_one_line(invoke, project_dir: Path) -> None:
+    lists = project_dir / "recipients" / "lists.yaml"
+    lists.write_text(lists.read_text().replace("lists: [send-leads,", "lists: [send-lead,"))
+    result = invoke("lists")
+    assert result.exit_code == 2
+    first = result.output.splitlines()[0]
+    assert re.match(
+        r"error: recipients/lists\.yaml:\d+: list 'send-network': lists names 'send-lead', "
+        r"which is not a list \(did you mean 'send-leads' or 'send-network'\?\)$",
+        first,
+    ), result.output
+    assert result.output.splitlines()[1] == "hint: 'send-lead' is a tag: move it to 'tags:'"
