@@ -1,9 +1,298 @@
-"""Commands for send (being written)."""
+"""`newsletter send`, `newsletter cancel`, `newsletter history`: delivering an issue.
+
+Thin commands over :mod:`newsletter_cli.delivery.sender`; nothing heavy is
+imported until a command runs.
+"""
 
 from __future__ import annotations
 
+import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from newsletter_cli.cli.output import console, err_console
+
+if TYPE_CHECKING:
+    from newsletter_cli.delivery.sender import RunResult, SendPlan
+
+ROWS = ("accepted", "failed", "uncertain", "suppressed", "invalid", "queued", "cancelled")
+
+
+def is_terminal() -> bool:
+    """True when a person can answer a prompt."""
+    return sys.stdin.isatty()
+
+
+def _esc(text: object) -> str:
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
+def show_plan(plan: SendPlan) -> None:
+    """The confirmation screen: what will be sent, to whom, how."""
+    backend = (
+        "outbox (writes .eml files; nothing leaves this machine)"
+        if plan.backend == "outbox"
+        else "SendGrid sandbox (checked by SendGrid, delivered to nobody)"
+        if plan.mode == "sandbox"
+        else "SendGrid (real email)"
+    )
+    issue_path = plan.issue.path or plan.issue.name
+    lines = [
+        ("Issue", f"{plan.issue.name} ({issue_path})"),
+        ("Subject", plan.subject),
+        ("Test to" if plan.test else "Lists", ", ".join(plan.lists)),
+        ("Recipients", _recipients_line(plan)),
+        ("Versions", _versions_line(plan)),
+        ("Backend", backend),
+        ("Send id", plan.send_id),
+    ]
+    if plan.send_at is not None:
+        lines.append(("Scheduled", f"{plan.send_at:%A %d %B %Y %H:%M %Z}"))
+    width = max(len(k) for k, _ in lines)
+    for key, value in lines:
+        console.print(f"[bold]{key:<{width}}[/]  {_esc(value)}")
+    for warning in plan.warnings:
+        console.print(f"[yellow]warning:[/] {_esc(warning)}")
+
+
+def _recipients_line(plan: SendPlan) -> str:
+    parts = [f"{plan.recipients} " + ("test address(es)" if plan.test else "on the list(s)")]
+    if plan.suppressed:
+        parts.append(f"{len(plan.suppressed)} more held back (suppressed)")
+    if plan.already_accepted:
+        parts.append(f"{plan.already_accepted} already sent by an earlier run")
+    if plan.uncertain:
+        parts.append(
+            f"{plan.uncertain} uncertain, "
+            + ("to be sent again" if plan.resend_uncertain else "left alone")
+        )
+    parts.append(f"{plan.to_send} to send now")
+    return "; ".join(parts)
+
+
+def _versions_line(plan: SendPlan) -> str:
+    if len(plan.variants) == 1:
+        return "1 (everyone gets the same blocks)"
+    parts = [f"{v.key}: {len(v.contacts)}" for v in plan.variants]
+    return f"{len(plan.variants)} by audience ({'; '.join(parts)})"
+
+
+def confirm(plan: SendPlan, yes: bool) -> None:
+    """Ask before sending; refuse when nobody can be asked."""
+    from newsletter_cli.errors import Refused
+
+    if yes:
+        return
+    if not is_terminal():
+        raise Refused(
+            "not sent: no terminal to confirm in",
+            hint="add --yes to send without being asked (after a --dry-run or a --test-to send)",
+        )
+    what = "Write" if plan.backend == "outbox" else "Send"
+    if not typer.confirm(f"{what} to {plan.to_send} recipient(s) now?", default=False):
+        raise Refused("not sent: you said no")
+
+
+def show_result(plan: SendPlan, result: RunResult) -> None:
+    """The final table and what to do next."""
+    from rich.table import Table
+
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column("Recipients")
+    table.add_column("This run", justify="right")
+    table.add_column("Whole send", justify="right")
+    for name in ROWS:
+        run_n = sum(n for s, n in result.this_run.items() if s.value == name)
+        all_n = sum(n for s, n in result.totals.items() if s.value == name)
+        if name in ("queued", "cancelled") and not (run_n or all_n):
+            continue
+        table.add_row(name, str(run_n), str(all_n))
+    console.print(table)
+    accepted = sum(n for s, n in result.totals.items() if s.value == "accepted")
+    if not result.delivers:
+        folder = _esc(_shown(result.folder))
+        console.print(f"Nothing left this machine: {accepted} email file(s) are in {folder}/")
+    elif plan.mode == "sandbox":
+        console.print("Sandbox mode: SendGrid checked every request and delivered nothing.")
+    elif plan.send_at is not None:
+        console.print(
+            f"SendGrid will send to {accepted} recipient(s) at {plan.send_at:%d %B %Y %H:%M %Z}. "
+            f"To stop it: newsletter cancel {plan.send_id}"
+        )
+    else:
+        console.print(f"SendGrid accepted the email for {accepted} recipient(s).")
+    if result.recovered:
+        console.print(
+            f"[yellow]{result.recovered} recipient(s) were in flight when an earlier run "
+            "stopped: they are now 'uncertain'.[/]"
+        )
+    uncertain = sum(n for s, n in result.totals.items() if s.value == "uncertain")
+    if uncertain:
+        console.print(
+            f"[yellow]{uncertain} uncertain[/]: a request left but no answer came, so they may "
+            "have it. Check SendGrid's Email Activity; to send to them again, run the same "
+            "command with --resend-uncertain. "
+            f"'newsletter history {plan.send_id}' lists them."
+        )
+
+
+def _shown(path: object) -> str:
+    from pathlib import Path
+
+    try:
+        return str(Path(str(path)).relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _resume_hint(plan: SendPlan) -> str:
+    issue = plan.issue.path or plan.issue.name
+    targets = " ".join(f"--list {name}" for name in plan.lists) if not plan.test else ""
+    return (
+        f"nothing is lost: run 'newsletter send {issue} {targets}'".rstrip()
+        + " again to resume (nobody already sent to gets it twice); "
+        f"'newsletter history {plan.send_id}' shows who is left"
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add send, cancel and history to the app."""
+
+    @app.command()
+    def send(
+        issue: Annotated[str, typer.Argument(help="The issue file (issues/....yaml).")],
+        lists: Annotated[
+            list[str] | None,
+            typer.Option("--list", "-l", help="A list to send to (repeat for more)."),
+        ] = None,
+        test_to: Annotated[
+            list[str] | None,
+            typer.Option("--test-to", help="Send only to this address, subject '[TEST] ...'."),
+        ] = None,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Check, count and render; send nothing.")
+        ] = False,
+        yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")] = False,
+        at: Annotated[
+            str | None,
+            typer.Option("--at", help="Schedule: 'YYYY-MM-DD HH:MM' UK time, within 72 hours."),
+        ] = None,
+        sandbox: Annotated[
+            bool, typer.Option("--sandbox", help="SendGrid sandbox mode: checked, not delivered.")
+        ] = False,
+        backend: Annotated[
+            str | None,
+            typer.Option("--backend", help="outbox or sendgrid (default: newsletter.toml)."),
+        ] = None,
+        resend_uncertain: Annotated[
+            bool,
+            typer.Option("--resend-uncertain", help="Also send to recipients left 'uncertain'."),
+        ] = False,
+    ) -> None:
+        """Send an issue to lists (or a test address), safely and resumably."""
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        from newsletter_cli.delivery.sender import prepare_send, run_send
+        from newsletter_cli.project import Project
+
+        project = Project.find()
+        plan = prepare_send(
+            project, issue, lists or [], test_to=test_to or [], backend=backend, at=at,
+            sandbox=sandbox, resend_uncertain=resend_uncertain, dry_run=dry_run,
+        )  # fmt: skip
+        show_plan(plan)
+        if dry_run:
+            console.print("Dry run: nothing was sent and nothing was written.")
+            return
+        if plan.to_send == 0 and plan.recipients:
+            console.print("Nothing to send: everyone on the list already has it.")
+        confirm(plan, yes)
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}/s"),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=err_console, transient=True) as progress:
+            verb = "writing" if plan.backend == "outbox" else "sending"
+            task = progress.add_task(verb, total=None, rate="-")
+
+            def on_progress(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+                speed = progress.tasks[0].speed
+                progress.update(task, rate=f"{speed:.0f}" if speed else "-")
+
+            result = run_send(project, plan, on_progress=on_progress)
+        show_result(plan, result)
+        if result.stopped is not None:
+            error = result.stopped
+            if not error.hint:
+                error.hint = _resume_hint(plan)
+            raise error
+
+    @app.command()
+    def cancel(
+        send_id: Annotated[str, typer.Argument(help="The send id ('newsletter history').")],
+    ) -> None:
+        """Cancel a scheduled send (--at) that has not gone yet."""
+        from newsletter_cli.delivery.sender import cancel_send
+        from newsletter_cli.project import Project
+
+        record, count = cancel_send(Project.find(), send_id)
+        console.print(
+            f"Cancelled {_esc(record.id)}: {count} recipient(s) will not get it. "
+            "Run the same send again to send or schedule it anew."
+        )
+
+    @app.command()
+    def history(
+        send_id: Annotated[
+            str | None, typer.Argument(help="Show one send and who did not get it.")
+        ] = None,
+    ) -> None:
+        """Every send with its counts; or one send's failures."""
+        from newsletter_cli.delivery.sender import history as all_sends
+        from newsletter_cli.delivery.sender import send_details
+        from newsletter_cli.project import Project
+
+        project = Project.find()
+        if send_id is None:
+            sends = all_sends(project)
+            if not sends:
+                console.print("No sends yet.")
+                return
+            for entry in sends:
+                record = entry.record
+                started = datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M")
+                counts = ", ".join(
+                    f"{n} {s.value}" for s, n in sorted(entry.counts.items()) if n
+                )
+                console.print(f"[bold]{_esc(record.id)}[/]  ({record.mode}, {record.backend}, "
+                              f"{record.state})")  # fmt: skip
+                console.print(f"  {started}  {_esc(', '.join(record.lists))}: "
+                              f"{counts or 'nobody'}")  # fmt: skip
+            return
+        entry, problems = send_details(project, send_id)
+        record = entry.record
+        console.print(f"[bold]{_esc(record.id)}[/]: {_esc(record.issue)} to "
+                      f"{_esc(', '.join(record.lists))} ({record.mode}, {record.backend}), "
+                      f"{record.state}")  # fmt: skip
+        counts = ", ".join(f"{n} {s.value}" for s, n in sorted(entry.counts.items()))
+        console.print(counts or "no recipients recorded")
+        if not problems:
+            console.print("Nobody failed.")
+            return
+        for row in problems:
+            reason = f": {_esc(row.reason)}" if row.reason else ""
+            console.print(f"{row.email}  [bold]{row.status.value}[/]{reason}")

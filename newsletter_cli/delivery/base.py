@@ -1,0 +1,92 @@
+"""What every delivery backend promises: one small protocol and a fixed set of statuses.
+
+A backend takes one rendered email (with recipient tokens still in it) and a
+batch of contacts, and says for each contact what happened. The orchestrator
+(:mod:`newsletter_cli.delivery.sender`) does the journal, batching and resuming.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from newsletter_cli.errors import NewsletterError
+    from newsletter_cli.recipients.contact import Contact
+    from newsletter_cli.render import RenderedEmail
+
+
+class Status(StrEnum):
+    """Where one recipient of one send stands. Every recipient ends in exactly one."""
+
+    QUEUED = "queued"  # to be sent; nothing has left for them yet
+    SENDING = "sending"  # a request carrying them is (or was, at a crash) in flight
+    ACCEPTED = "accepted"  # the service took the message (or the outbox file was written)
+    FAILED = "failed"  # refused or not sent; safe to send again
+    UNCERTAIN = "uncertain"  # the request left but no answer came; re-sent only on request
+    SUPPRESSED = "suppressed"  # on a suppression list; never sent
+    INVALID = "invalid"  # an address no service would take; never sent
+    CANCELLED = "cancelled"  # scheduled, then cancelled before it went
+
+
+#: Statuses a new run sends to. UNCERTAIN only with ``--resend-uncertain``.
+SENDABLE = frozenset({Status.QUEUED, Status.FAILED, Status.CANCELLED})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one recipient in one batch."""
+
+    email: str
+    status: Status
+    message_id: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class BatchResult:
+    """The per-recipient outcomes of one batch, and maybe a reason to stop the whole send."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    stop: NewsletterError | None = None
+    requests: int = 0
+
+
+@dataclass(frozen=True)
+class SendContext:
+    """What a backend needs to know about the send a batch belongs to."""
+
+    send_id: str
+    issue_name: str
+    test: bool = False
+    sandbox: bool = False
+    send_at: int | None = None  # unix time, for a scheduled send
+    batch_id: str | None = None  # the service's id for a scheduled send (to cancel it)
+
+
+class Backend(Protocol):
+    """A way of delivering: the outbox folder, or SendGrid."""
+
+    name: str
+    #: Most recipients one call of :meth:`send_batch` may carry.
+    max_batch: int
+    #: False when nothing leaves the machine (the outbox).
+    delivers: bool
+    #: True when ``send_at`` (``--at``) is supported.
+    can_schedule: bool
+
+    def send_batch(
+        self, email: RenderedEmail, contacts: Sequence[Contact], context: SendContext
+    ) -> BatchResult:
+        """Deliver ``email`` to each contact; one outcome per contact, in any order."""
+        ...
+
+    def schedule(self) -> str:
+        """Prepare a scheduled send; return the id that can cancel it later."""
+        ...
+
+    def cancel(self, batch_id: str) -> None:
+        """Cancel a scheduled send that has not gone yet."""
+        ...

@@ -1,0 +1,312 @@
+"""Delivery through SendGrid's v3 Mail Send API, with the official ``sendgrid`` client.
+
+Faults, and what each one does (never a double send):
+
+- 202 (200 in sandbox mode): accepted; SendGrid's ``X-Message-Id`` is kept.
+- 429: wait as ``X-RateLimit-Reset`` says (capped), then the same request again.
+- 500, 502, 503, or a connection that failed before the request was sent:
+  bounded retries with exponential backoff and jitter.
+- Timeout, or the connection dropped after the request left, or 504: SendGrid
+  may or may not have taken it. The batch is ``uncertain`` and is NOT retried
+  (a retry could deliver twice); ``--resend-uncertain`` sends it again later.
+- 400: SendGrid's own messages (field and reason); the send stops.
+- 401/403: "SendGrid rejected the API key"; the send stops.
+- 413: the batch is split in two, and each half sent.
+
+The API key is used for the Authorization header only. It is never part of a
+message, an outcome or a journal row: every text that leaves this module goes
+through :meth:`SendGridBackend.scrub`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import random
+import time
+import urllib.error
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import python_http_client
+import sendgrid
+
+from newsletter_cli.delivery.base import BatchResult, Outcome, SendContext, Status
+from newsletter_cli.delivery.sendgrid_body import (
+    MAX_PERSONALIZATIONS,
+    Envelope,
+    Template,
+    build_body,
+    prepare,
+)
+from newsletter_cli.errors import AuthError, DeliveryError
+from newsletter_cli.recipients.contact import Contact
+from newsletter_cli.render import RenderedEmail
+
+DEFAULT_HOST = "https://api.sendgrid.com"
+RETRY_STATUSES = {500, 502, 503}
+AUTH_MESSAGE = "SendGrid rejected the API key"
+
+# python_http_client logs request headers (the Authorization header) at DEBUG level.
+logging.getLogger("python_http_client").setLevel(logging.WARNING)
+logging.getLogger("python_http_client.client").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try. Tests pass tiny numbers; the defaults suit the real service."""
+
+    attempts: int = 5  # tries per request for 5xx and connection failures
+    backoff: float = 1.0  # first wait, doubled each time
+    backoff_cap: float = 30.0
+    rate_limit_cap: float = 60.0  # longest wait for one 429
+    rate_limit_waits: int = 20  # most 429 waits for one request
+    timeout: float = 30.0  # seconds to wait for an answer
+
+
+@dataclass(frozen=True)
+class _Answer:
+    kind: str  # ok | rate | retry | unsent | uncertain | bad | auth | too_large
+    status: int | None = None
+    message_id: str | None = None
+    detail: str = ""
+    wait: float | None = None
+
+
+class SendGridBackend:
+    """The ``sendgrid`` backend. ``sleep``, ``clock`` and ``rng`` are injectable for tests."""
+
+    name = "sendgrid"
+    max_batch = MAX_PERSONALIZATIONS
+    delivers = True
+    can_schedule = True
+
+    def __init__(
+        self,
+        api_key: str,
+        envelope: Envelope,
+        *,
+        host: str | None = None,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self._key = api_key
+        self.envelope = envelope
+        self.host = (host or DEFAULT_HOST).rstrip("/")
+        self.policy = policy or RetryPolicy()
+        self.sleep, self.clock, self.rng = sleep, clock, rng
+        self._api = sendgrid.SendGridAPIClient(api_key=api_key, host=self.host)
+        self._templates: dict[int, tuple[RenderedEmail, Template]] = {}
+        self.requests = 0
+
+    # -- the protocol ------------------------------------------------------------------
+
+    def send_batch(
+        self, email: RenderedEmail, contacts: Sequence[Contact], context: SendContext
+    ) -> BatchResult:
+        template = self._template(email)
+        envelope = replace(
+            self.envelope,
+            categories=(*self.envelope.categories, context.issue_name),
+            custom_args=(("newsletter_issue", context.issue_name),
+                         ("newsletter_send", context.send_id)),
+            send_at=context.send_at,
+            batch_id=context.batch_id,
+            sandbox=context.sandbox,
+        )  # fmt: skip
+        result = BatchResult()
+        self._deliver(list(contacts), template, envelope, result)
+        return result
+
+    def schedule(self) -> str:
+        """Create a SendGrid batch id (POST /v3/mail/batch) for a scheduled send."""
+        answer, response = self._call(lambda t: self._api.client.mail.batch.post(timeout=t))
+        if answer.kind != "ok" or response is None:
+            raise self._stop_error(answer, "SendGrid did not create a batch id for --at")
+        try:
+            return str(json.loads(response.body)["batch_id"])
+        except (ValueError, KeyError, TypeError):
+            raise DeliveryError("SendGrid's answer to /v3/mail/batch had no batch_id") from None
+
+    def cancel(self, batch_id: str) -> None:
+        """Cancel a scheduled batch (POST /v3/user/scheduled_sends, status "cancel")."""
+        body = {"batch_id": batch_id, "status": "cancel"}
+        answer, _ = self._call(
+            lambda t: self._api.client.user.scheduled_sends.post(request_body=body, timeout=t)
+        )
+        if answer.kind != "ok":
+            raise self._stop_error(answer, "SendGrid did not cancel the scheduled send")
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the API key (and its Bearer header) blanked out."""
+        if self._key:
+            text = text.replace(self._key, "[API key]")
+        return text
+
+    # -- delivery with retries ---------------------------------------------------------
+
+    def _template(self, email: RenderedEmail) -> Template:
+        cached = self._templates.get(id(email))
+        if cached is None or cached[0] is not email:
+            cached = (email, prepare(email))
+            self._templates[id(email)] = cached
+        return cached[1]
+
+    def _deliver(
+        self, contacts: list[Contact], template: Template, envelope: Envelope, result: BatchResult
+    ) -> None:
+        """Send one request (retrying as the policy says); split on 413."""
+        if result.stop is not None:  # an earlier half stopped the send: nothing more leaves
+            result.outcomes += [
+                Outcome(c.email, Status.QUEUED, reason="not sent: the send stopped")
+                for c in contacts
+            ]
+            return
+        body = build_body(template, contacts, envelope)
+        tries = waits = 0
+        while True:
+            tries += 1
+            answer, _ = self._call(
+                lambda t: self._api.client.mail.send.post(request_body=body, timeout=t)
+            )
+            result.requests += 1
+            if answer.kind == "ok":
+                result.outcomes += [
+                    Outcome(c.email, Status.ACCEPTED, message_id=answer.message_id)
+                    for c in contacts
+                ]
+                return
+            if answer.kind == "rate" and waits < self.policy.rate_limit_waits:
+                waits += 1
+                tries -= 1  # a rate limit is not a failed try
+                self.sleep(self._rate_wait(answer))
+                continue
+            if answer.kind in ("retry", "unsent") and tries < self.policy.attempts:
+                self.sleep(self._backoff(tries))
+                continue
+            if answer.kind == "too_large" and len(contacts) > 1:
+                half = len(contacts) // 2
+                self._deliver(contacts[:half], template, envelope, result)
+                self._deliver(contacts[half:], template, envelope, result)
+                return
+            if answer.kind == "uncertain":
+                result.outcomes += [
+                    Outcome(c.email, Status.UNCERTAIN, reason=answer.detail) for c in contacts
+                ]
+                return
+            reason = answer.detail
+            if answer.kind in ("retry", "unsent"):
+                reason = f"{answer.detail} (gave up after {tries} tries)"
+            elif answer.kind == "rate":
+                reason = f"{answer.detail} (still rate-limited after {waits} waits)"
+            result.outcomes += [Outcome(c.email, Status.FAILED, reason=reason) for c in contacts]
+            result.stop = self._stop_error(replace(answer, detail=reason), "the send stopped")
+            return
+
+    def _backoff(self, tries: int) -> float:
+        """Exponential backoff with 'equal jitter': half fixed, half random."""
+        delay = min(self.policy.backoff_cap, self.policy.backoff * 2 ** (tries - 1))
+        return delay / 2 + self.rng() * delay / 2
+
+    def _rate_wait(self, answer: _Answer) -> float:
+        wait = answer.wait if answer.wait is not None else self._backoff(1)
+        return max(0.0, min(self.policy.rate_limit_cap, wait))
+
+    def _stop_error(self, answer: _Answer, what: str) -> DeliveryError:
+        if answer.kind == "auth":
+            return AuthError(
+                f"{AUTH_MESSAGE} ({answer.status})",
+                hint="check SENDGRID_API_KEY: it must be a key with 'Mail Send' permission",
+            )
+        return DeliveryError(self.scrub(f"{what}: {answer.detail}"))
+
+    # -- one HTTP call -----------------------------------------------------------------
+
+    def _call(self, request: Callable[[float], object]) -> tuple[_Answer, object | None]:
+        """Make one HTTP call through the sendgrid client; classify what came back."""
+        self.requests += 1
+        try:
+            response = request(self.policy.timeout)
+        except python_http_client.exceptions.HTTPError as exc:
+            return self._classify_error(exc), None
+        except urllib.error.URLError as exc:
+            # urllib wraps only failures while connecting and sending: the request never
+            # arrived whole, so SendGrid cannot have taken it.
+            detail = self.scrub(f"could not reach SendGrid: {exc.reason}")
+            return _Answer("unsent", detail=detail), None
+        except (TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
+            # The request left; the answer did not come back.
+            what = "no answer in time" if isinstance(exc, TimeoutError) else "connection lost"
+            detail = (
+                f"{what} after the request was sent ({type(exc).__name__}); "
+                "SendGrid may or may not have taken it"
+            )
+            return _Answer("uncertain", detail=self.scrub(detail)), None
+        status = getattr(response, "status_code", None)
+        if status in (200, 201, 202, 204):
+            headers = getattr(response, "headers", None)
+            message_id = headers.get("X-Message-Id") if headers is not None else None
+            return _Answer("ok", status=status, message_id=message_id), response
+        return _Answer("bad", status=status, detail=f"unexpected answer {status}"), None
+
+    def _classify_error(self, exc: python_http_client.exceptions.HTTPError) -> _Answer:
+        status = int(getattr(exc, "status_code", 0) or 0)
+        messages = self.scrub(_error_messages(getattr(exc, "body", b"")))
+        detail = f"SendGrid answered {status}" + (f": {messages}" if messages else "")
+        if status == 429:
+            return _Answer("rate", status, detail=detail, wait=self._reset_wait(exc.headers))
+        if status in RETRY_STATUSES:
+            return _Answer("retry", status, detail=detail)
+        if status == 504:
+            return _Answer(
+                "uncertain", status, detail=f"{detail}; SendGrid may or may not have taken it"
+            )
+        if status in (401, 403):
+            return _Answer("auth", status, detail=f"{AUTH_MESSAGE} ({status})")
+        if status == 413:
+            return _Answer("too_large", status, detail="SendGrid answered 413: request too large")
+        return _Answer("bad", status, detail=detail)
+
+    def _reset_wait(self, headers: object) -> float | None:
+        """Seconds until SendGrid's rate limit resets, from X-RateLimit-Reset or Retry-After."""
+        get = getattr(headers, "get", None)
+        if get is None:
+            return None
+        reset = get("X-RateLimit-Reset")
+        if reset:
+            try:
+                return float(reset) - self.clock()
+            except ValueError:
+                pass
+        after = get("Retry-After")
+        if after:
+            try:
+                return float(after)
+            except ValueError:
+                pass
+        return None
+
+
+def _error_messages(body: bytes | str | None) -> str:
+    """SendGrid's ``{"errors": [{"message", "field"}]}`` as 'field: message; ...'."""
+    if not body:
+        return ""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    try:
+        errors = json.loads(text).get("errors") or []
+    except (ValueError, AttributeError):
+        return text.strip()[:300]
+    parts = []
+    for error in errors:
+        if not isinstance(error, dict):
+            continue
+        field = error.get("field")
+        message = str(error.get("message") or "").strip()
+        if field and field != "null":
+            parts.append(f"{field}: {message}")
+        elif message:
+            parts.append(message)
+    return "; ".join(parts)

@@ -1,0 +1,169 @@
+"""The body of one SendGrid v3 ``/v3/mail/send`` request, built without the network.
+
+One rendered email serves the whole batch: each recipient gets their own
+personalization (so nobody sees another address) carrying substitutions for
+their name, organisation and so on. Text is HTML-escaped for the HTML part by
+giving the HTML its own tokens (``%first_name_html%``), so a name such as
+``Smith & <Co>`` cannot break the markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from newsletter_cli.recipients.contact import Contact
+from newsletter_cli.render import TOKENS, UNSUBSCRIBE_SLOT, RenderedEmail
+
+#: SendGrid's limits for one request.
+MAX_PERSONALIZATIONS = 1000
+MAX_CATEGORIES = 10
+MAX_CATEGORY_LENGTH = 255
+MAX_SUBSTITUTION_BYTES = 10_000
+#: SendGrid puts each recipient's unsubscribe-group link where this tag stands.
+ASM_UNSUBSCRIBE_TAG = "<%asm_group_unsubscribe_raw_url%>"
+#: Characters SendGrid or mail clients trip over in a display name.
+_NAME_UNSAFE = re.compile(r'[;,"\r\n<>]+')
+
+
+def html_token(name: str) -> str:
+    """The token standing for ``name`` in the HTML part (escaped value)."""
+    return f"%{name}_html%"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What is the same for every request of a send."""
+
+    from_email: str
+    from_name: str
+    reply_to: str | None
+    unsubscribe_group: int | None
+    categories: tuple[str, ...] = ()
+    custom_args: tuple[tuple[str, str], ...] = ()
+    send_at: int | None = None
+    batch_id: str | None = None
+    sandbox: bool = False
+    #: An https URL for one-click unsubscribe (RFC 8058); ``{email}`` is filled per recipient.
+    one_click_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    """A rendered email prepared for SendGrid: HTML tokens split, unsubscribe tag placed."""
+
+    subject: str
+    text: str
+    html: str
+    text_fields: tuple[str, ...]  # personal fields used in subject or text
+    html_fields: tuple[str, ...]  # personal fields used in the HTML
+
+
+def prepare(email: RenderedEmail) -> Template:
+    """Turn a rendered email (tokens and unsubscribe slot in it) into a SendGrid template."""
+    text = email.text.replace(UNSUBSCRIBE_SLOT, ASM_UNSUBSCRIBE_TAG)
+    body = email.html.replace(UNSUBSCRIBE_SLOT, ASM_UNSUBSCRIBE_TAG)
+    html_fields = []
+    for name, token in TOKENS.items():
+        if token in body:
+            body = body.replace(token, html_token(name))
+            html_fields.append(name)
+    text_fields = [n for n, t in TOKENS.items() if t in email.subject or t in text]
+    return Template(email.subject, text, body, tuple(text_fields), tuple(html_fields))
+
+
+def display_name(name: str) -> str:
+    """A display name SendGrid accepts: no commas, semicolons, quotes or line breaks."""
+    return " ".join(_NAME_UNSAFE.sub(" ", name).split())
+
+
+def list_unsubscribe_headers(email: str, envelope: Envelope) -> dict[str, str]:
+    """List-Unsubscribe (mailto, plus one-click https when configured) for one recipient."""
+    mailbox = envelope.reply_to or envelope.from_email
+    subject = quote(f"unsubscribe {email}")
+    links = [f"<mailto:{mailbox}?subject={subject}>"]
+    headers = {}
+    if envelope.one_click_url:
+        links.insert(0, "<" + envelope.one_click_url.replace("{email}", quote(email)) + ">")
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    headers["List-Unsubscribe"] = ", ".join(links)
+    return headers
+
+
+def personalization(contact: Contact, template: Template, envelope: Envelope) -> dict:
+    """One recipient's envelope: their address, substitutions and unsubscribe headers."""
+    to = {"email": contact.email}
+    name = display_name(contact.name)
+    if name:
+        to["name"] = name
+    fields = contact.fields()
+    substitutions = {TOKENS[n]: fields.get(n, "") for n in template.text_fields}
+    for n in template.html_fields:
+        substitutions[html_token(n)] = html.escape(fields.get(n, ""), quote=True)
+    entry: dict = {"to": [to]}
+    if substitutions:
+        entry["substitutions"] = substitutions
+    entry["headers"] = list_unsubscribe_headers(contact.email, envelope)
+    return entry
+
+
+def substitution_bytes(entry: dict) -> int:
+    """How many bytes SendGrid counts against its 10,000-byte substitutions limit."""
+    subs = entry.get("substitutions", {})
+    return sum(len(k.encode()) + len(v.encode()) for k, v in subs.items())
+
+
+def build_body(
+    template: Template, contacts: Sequence[Contact], envelope: Envelope
+) -> dict:
+    """The JSON body for one ``/v3/mail/send`` request to ``contacts`` (at most 1,000, unique).
+
+    Raises ValueError for a batch SendGrid would refuse (too many, an address twice):
+    that is a bug in the caller, never a user's mistake.
+    """
+    if not contacts:
+        raise ValueError("a request needs at least one recipient")
+    if len(contacts) > MAX_PERSONALIZATIONS:
+        raise ValueError(f"{len(contacts)} recipients in one request; the limit is 1,000")
+    seen: set[str] = set()
+    for contact in contacts:
+        key = contact.email.lower()
+        if key in seen:
+            raise ValueError(f"{contact.email} twice in one request")
+        seen.add(key)
+    body: dict = {
+        "personalizations": [personalization(c, template, envelope) for c in contacts],
+        "from": _address(envelope.from_email, envelope.from_name),
+        "subject": template.subject,
+        # SendGrid requires text/plain before text/html.
+        "content": [
+            {"type": "text/plain", "value": template.text},
+            {"type": "text/html", "value": template.html},
+        ],
+    }
+    if envelope.reply_to:
+        body["reply_to"] = {"email": envelope.reply_to}
+    if envelope.unsubscribe_group is not None:
+        body["asm"] = {"group_id": envelope.unsubscribe_group}
+    categories = list(dict.fromkeys(c[:MAX_CATEGORY_LENGTH] for c in envelope.categories))
+    if categories:
+        body["categories"] = categories[:MAX_CATEGORIES]
+    if envelope.custom_args:
+        body["custom_args"] = dict(envelope.custom_args)
+    if envelope.send_at is not None:
+        body["send_at"] = envelope.send_at
+    if envelope.batch_id:
+        body["batch_id"] = envelope.batch_id
+    if envelope.sandbox:
+        body["mail_settings"] = {"sandbox_mode": {"enable": True}}
+    return body
+
+
+def _address(email: str, name: str | None) -> dict:
+    entry = {"email": email}
+    if name and display_name(name):
+        entry["name"] = display_name(name)
+    return entry

@@ -1,0 +1,96 @@
+"""Fixtures for delivery: a fake SendGrid on 127.0.0.1, a journal, contacts, an email."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from newsletter_cli.delivery.journal import Journal
+from newsletter_cli.delivery.sendgrid_backend import RetryPolicy, SendGridBackend
+from newsletter_cli.delivery.sendgrid_body import Envelope
+from newsletter_cli.recipients.contact import Contact
+from newsletter_cli.render import RenderedEmail
+
+from .fake_sendgrid import FakeSendGrid
+
+API_KEY = "SG.fake-key-7Hq2.Zx9-never-print-me-5521"
+GROUP = 4242
+#: Tiny waits: the tests check the decisions, not the clock.
+FAST = RetryPolicy(attempts=3, backoff=0.01, backoff_cap=0.05, rate_limit_cap=2.0, timeout=1.0)
+
+HTML = (
+    "<html><body><p>Dear %first_name%,</p><p>For %organisation% (%role%).</p>"
+    '<p><a href="%unsubscribe_url%">Unsubscribe</a></p></body></html>'
+)
+TEXT = "Dear %first_name%,\n\nFor %organisation%.\n\nUnsubscribe: %unsubscribe_url%\n"
+
+
+def make_email(subject: str = "Regional Update: September 2025", issue: str = "2025-09"):
+    return RenderedEmail(subject, "Preheader", HTML, TEXT, issue)
+
+
+def people(count: int, start: int = 0, domain: str = "example.org") -> list[Contact]:
+    return [
+        Contact(
+            email=f"person{i:06d}@{domain}",
+            name=f"Person{i} Surname",
+            organisation=f"Council {i % 7}",
+            role="Head of Service",
+        )
+        for i in range(start, start + count)
+    ]
+
+
+@pytest.fixture
+def email() -> RenderedEmail:
+    return make_email()
+
+
+@pytest.fixture
+def envelope() -> Envelope:
+    return Envelope(
+        from_email="regional.team@example.org",
+        from_name="West Midlands Regional Team",
+        reply_to="replies@example.org",
+        unsubscribe_group=GROUP,
+        categories=("regional-update",),
+    )
+
+
+@pytest.fixture
+def fake() -> FakeSendGrid:
+    server = FakeSendGrid(API_KEY).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Every wait the backend asked for (it does not really wait in tests)."""
+    return []
+
+
+@pytest.fixture
+def backend(fake: FakeSendGrid, envelope: Envelope, sleeps: list[float]) -> SendGridBackend:
+    return SendGridBackend(API_KEY, envelope, host=fake.url, policy=FAST, sleep=sleeps.append)
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Journal:
+    j = Journal(tmp_path / ".newsletter" / "journal.sqlite")
+    yield j
+    j.close()
+
+
+@pytest.fixture
+def open_send(journal: Journal) -> Callable[..., str]:
+    def make(send_id: str = "2025-09--send-network-abc123") -> str:
+        journal.open_send(
+            send_id, issue="2025-09", lists=["send-network"], mode="live",
+            backend="sendgrid", subject="Regional Update", issue_sha="x",
+        )  # fmt: skip
+        return send_id
+
+    return make

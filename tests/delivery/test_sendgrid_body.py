@@ -1,0 +1,111 @@
+"""The SendGrid request body, built without the network."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsletter_cli.delivery.sendgrid_body import (
+    ASM_UNSUBSCRIBE_TAG,
+    Envelope,
+    build_body,
+    display_name,
+    prepare,
+)
+from newsletter_cli.recipients.contact import Contact
+from newsletter_cli.render import RenderedEmail
+
+from .conftest import GROUP, people
+from .fake_sendgrid import validate_mail
+
+
+def test_one_personalization_per_recipient_with_their_own_fields(email, envelope):
+    contacts = people(3)
+    body = build_body(prepare(email), contacts, envelope)
+    assert [p["to"] for p in body["personalizations"]] == [
+        [{"email": c.email, "name": c.name}] for c in contacts
+    ]
+    first = body["personalizations"][0]["substitutions"]
+    assert first["%first_name%"] == "Person0"
+    assert first["%first_name_html%"] == "Person0"
+    assert first["%organisation%"] == "Council 0"
+    assert validate_mail(body, set(), 0) == []
+
+
+def test_text_comes_before_html_and_unsubscribe_tag_replaces_the_slot(email, envelope):
+    body = build_body(prepare(email), people(1), envelope)
+    assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
+    text, html = (c["value"] for c in body["content"])
+    assert ASM_UNSUBSCRIBE_TAG in text and ASM_UNSUBSCRIBE_TAG in html
+    assert f'href="{ASM_UNSUBSCRIBE_TAG}"' in html
+    assert "%unsubscribe_url%" not in text + html
+    assert body["asm"] == {"group_id": GROUP}
+
+
+def test_html_gets_escaped_values_and_text_gets_raw_ones(email, envelope):
+    contact = Contact(email="a@example.org", name="Ann", organisation="Smith & <Sons>")
+    body = build_body(prepare(email), [contact], envelope)
+    subs = body["personalizations"][0]["substitutions"]
+    html = body["content"][1]["value"]
+    assert "%organisation_html%" in html and "%organisation%" not in html
+    assert subs["%organisation_html%"] == "Smith &amp; &lt;Sons&gt;"
+    assert subs["%organisation%"] == "Smith & <Sons>"
+
+
+def test_only_tokens_in_use_are_substituted(envelope):
+    email = RenderedEmail("Hello", "", "<p>Hi %first_name%</p>", "Hi", "x")
+    subs = build_body(prepare(email), people(1), envelope)["personalizations"][0]["substitutions"]
+    assert subs == {"%first_name_html%": "Person0"}
+
+
+def test_list_unsubscribe_header_names_the_recipient(email, envelope):
+    body = build_body(prepare(email), people(2), envelope)
+    for p in body["personalizations"]:
+        header = p["headers"]["List-Unsubscribe"]
+        assert header.startswith("<mailto:replies@example.org?subject=unsubscribe%20")
+        assert p["to"][0]["email"].replace("@", "%40") in header
+        assert "List-Unsubscribe-Post" not in p["headers"]  # no https URL: no one-click claim
+
+
+def test_one_click_header_when_an_https_url_is_configured(email, envelope):
+    one_click = Envelope(**{**envelope.__dict__, "one_click_url": "https://u.example.org/?e={email}"})
+    headers = build_body(prepare(email), people(1), one_click)["personalizations"][0]["headers"]
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert headers["List-Unsubscribe"].startswith("<https://u.example.org/?e=person000000%40")
+
+
+def test_send_wide_fields(email, envelope):
+    scheduled = Envelope(**{
+        **envelope.__dict__,
+        "categories": ("regional-update", "2025-09", "regional-update"),
+        "custom_args": (("newsletter_send", "s1"),),
+        "send_at": 1_900_000_000,
+        "batch_id": "B1",
+        "sandbox": True,
+    })  # fmt: skip
+    body = build_body(prepare(email), people(1), scheduled)
+    assert body["categories"] == ["regional-update", "2025-09"]
+    assert body["custom_args"] == {"newsletter_send": "s1"}
+    assert body["send_at"] == 1_900_000_000 and body["batch_id"] == "B1"
+    assert body["mail_settings"] == {"sandbox_mode": {"enable": True}}
+    assert body["from"] == {"email": "regional.team@example.org",
+                            "name": "West Midlands Regional Team"}  # fmt: skip
+    assert body["reply_to"] == {"email": "replies@example.org"}
+    json.dumps(body)  # serialisable as is
+
+
+def test_refuses_batches_sendgrid_would_refuse(email, envelope):
+    template = prepare(email)
+    with pytest.raises(ValueError, match="1,000"):
+        build_body(template, people(1001), envelope)
+    twice = people(2) + [Contact(email="PERSON000000@example.org")]
+    with pytest.raises(ValueError, match="twice"):
+        build_body(template, twice, envelope)
+    with pytest.raises(ValueError):
+        build_body(template, [], envelope)
+    assert len(build_body(template, people(1000), envelope)["personalizations"]) == 1000
+
+
+def test_display_names_lose_characters_sendgrid_refuses():
+    assert display_name('Smith, "Jo"; Head\r\nof <x>') == "Smith Jo Head of x"
