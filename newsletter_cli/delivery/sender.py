@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from newsletter_cli.delivery.base import (
@@ -395,6 +395,16 @@ def group_by_audience(
     return groups
 
 
+def _left_out(roster: Any, names: Sequence[str], shown: int = 10) -> list[str]:
+    """Rows that might belong on these lists but were left out: never skipped in silence."""
+    found = {p for name in names for p in roster.problems_for(name) if p.severity == "error"}
+    ordered = sorted(found, key=lambda p: (p.path, p.line or 0))
+    lines = [f"left out, may belong on these lists: {p}" for p in ordered[:shown]]
+    if len(ordered) > shown:
+        lines.append(f"... and {len(ordered) - shown} more: see newsletter lists check")
+    return lines
+
+
 def prepare_send(
     project: Project,
     issue_ref: str,
@@ -488,6 +498,7 @@ def prepare_send(
         send_id = make_send_id(issue.name, names, mode, backend_name)
         if not resolution.members:
             warnings.append("the lists have nobody to send to")
+        warnings.extend(_left_out(roster, names))
 
     subject = variants[0].email.subject if variants else issue.subject
     sha = file_sha(path)

@@ -251,3 +251,19 @@ def test_resume_screen_counts_what_is_left(invoke, project_dir, fake, sendgrid_e
     assert again.exit_code == 0, again.output
     assert "uncertain, to be sent again" in again.output
     assert sorted(fake.accepted) == sorted(expected)
+
+
+def test_rows_left_out_of_the_lists_are_named_before_sending(invoke, project_dir):
+    ready(project_dir)
+    with (project_dir / "recipients" / "contacts.csv").open("a", encoding="utf-8") as handle:
+        handle.write("not-an-address,Sam Broken,Dudley Council,SEND lead,send-lead\n")
+        handle.write("also broken@x,Al Other,Dudley Council,Safeguarding,safeguarding-rep\n")
+    lines = (project_dir / "recipients" / "contacts.csv").read_text().count("\n")
+    result = invoke("send", SEPTEMBER, "--list", "send-network", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"left out, may belong on these lists: recipients/contacts.csv:{lines - 1}:"
+        in result.output
+    )
+    assert "not-an-address" in result.output
+    assert "also broken@x" not in result.output  # not a SEND-network tag
