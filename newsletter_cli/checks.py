@@ -44,10 +44,6 @@ class Finding:
     block: str | None = None
     line: int | None = None
 
-    def __str__(self) -> str:
-        where = f"line {self.line}" if self.line else "issue"
-        about = f" [{self.block}]" if self.block else ""
-        return f"{where}: {self.severity}: {self.message}{about}"
 
 
 @dataclass

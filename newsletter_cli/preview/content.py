@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from newsletter_cli.errors import NewsletterError, UnknownNameError
 
 if TYPE_CHECKING:
+    from newsletter_cli.checks import Finding
     from newsletter_cli.project import Project
     from newsletter_cli.render import RenderedEmail
 
@@ -43,16 +44,6 @@ class Problem:
         return cls(text, None, part, exc)
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One result of ``newsletter check`` as the page shows it."""
-
-    severity: str
-    message: str
-    line: int | None = None
-    block: str | None = None
-
-
 @dataclass
 class PreviewContent:
     """The issue as one audience (or everyone) will see it, or what stops it showing."""
@@ -64,7 +55,7 @@ class PreviewContent:
     reader: str | None = None
     sender: str = ""
     email: RenderedEmail | None = None
-    findings: list[Finding] | None = None
+    findings: list[Finding] | None = None  # from newsletter check
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -94,24 +85,6 @@ class PreviewContent:
 def _describe(contact: Any) -> str:
     parts = [p for p in (contact.name, contact.organisation) if p]
     return ", ".join(parts) if parts else "a member with no name on file"
-
-
-def _findings(report: Any) -> list[Finding]:
-    found = []
-    for severity, items in (("error", report.errors), ("warning", report.warnings)):
-        for item in items:
-            block = getattr(item, "block", None)
-            if block is not None and not isinstance(block, str):
-                block = getattr(block, "heading", None) or getattr(block, "title", None)
-            found.append(
-                Finding(
-                    severity=str(getattr(item, "severity", severity) or severity),
-                    message=str(getattr(item, "message", item)),
-                    line=getattr(item, "line", None),
-                    block=block,
-                )
-            )
-    return found
 
 
 def _load_roster(project: Project) -> Any:
@@ -171,5 +144,5 @@ def gather(issue_path: Path, project: Project, list_name: str | None = None) -> 
         content.email = email.personalise(recipient or {}, unsubscribe_url=PREVIEW_UNSUBSCRIBE_URL)
     report = content.attempt("checks", run_checks, issue, project)
     if report is not None:
-        content.findings = _findings(report)
+        content.findings = report.findings
     return content

@@ -67,16 +67,9 @@ def _environment(folder: str) -> jinja2.Environment:
         day=datefmt.format_day,
         event_when=datefmt.format_event_when,
         session_when=datefmt.format_session,
-        placeholder=lambda url: _is_placeholder(url),
     )
     env.globals.update(calendar_links=calendar.calendar_links)
     return env
-
-
-def _is_placeholder(url: str) -> bool:
-    from newsletter_cli.issue import is_placeholder
-
-    return is_placeholder(url)
 
 
 def visible_blocks(issue: Issue, audience: frozenset[str] | None) -> list[Block]:
