@@ -1,6 +1,6 @@
 """`newsletter send`, `newsletter cancel`, `newsletter history`: delivering an issue.
 
-Thin commands over :mod:`newsletter_cli.delivery.sender`; nothing heavy is
+Thin commands over :mod:`newsletter_cli.delivery`; nothing heavy is
 imported until a command runs.
 """
 
@@ -15,7 +15,8 @@ import typer
 from newsletter_cli.cli.output import console, err_console
 
 if TYPE_CHECKING:
-    from newsletter_cli.delivery.sender import RunResult, SendPlan
+    from newsletter_cli.delivery.deliver import RunResult
+    from newsletter_cli.delivery.plan import SendPlan
 
 ROWS = ("accepted", "failed", "uncertain", "suppressed", "invalid", "queued", "cancelled")
 
@@ -202,7 +203,8 @@ def register(app: typer.Typer) -> None:
             TimeRemainingColumn,
         )
 
-        from newsletter_cli.delivery.sender import prepare_send, run_send
+        from newsletter_cli.delivery.plan import prepare_send
+        from newsletter_cli.delivery.sender import run_send
         from newsletter_cli.project import Project
 
         project = Project.find()
@@ -246,7 +248,7 @@ def register(app: typer.Typer) -> None:
         send_id: Annotated[str, typer.Argument(help="The send id ('newsletter history').")],
     ) -> None:
         """Cancel a scheduled send (--at) that has not gone yet."""
-        from newsletter_cli.delivery.sender import cancel_send
+        from newsletter_cli.delivery.cancel import cancel_send
         from newsletter_cli.project import Project
 
         record, count = cancel_send(Project.find(), send_id)
@@ -262,8 +264,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Every send with its counts; or one send's failures."""
-        from newsletter_cli.delivery.sender import history as all_sends
-        from newsletter_cli.delivery.sender import send_details
+        from newsletter_cli.journal.history import history as all_sends
+        from newsletter_cli.journal.history import send_details
         from newsletter_cli.project import Project
 
         project = Project.find()

@@ -2,7 +2,7 @@
 
 A backend takes one rendered email (with recipient tokens still in it) and a
 batch of contacts, and says for each contact what happened. The orchestrator
-(:mod:`newsletter_cli.delivery.sender`) does the journal, batching and resuming.
+(:mod:`newsletter_cli.delivery.deliver`) does the journal, batching and resuming.
 """
 
 from __future__ import annotations

@@ -7,9 +7,8 @@ import sqlite3
 import pytest
 
 from newsletter_cli.delivery.base import Outcome, Status
-from newsletter_cli.delivery.journal import Journal
-from newsletter_cli.delivery.lock import send_lock
 from newsletter_cli.errors import Refused, UnknownNameError
+from newsletter_cli.journal import Journal, send_lock
 
 SEND = "issue--list-abc123"
 

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from newsletter_cli.delivery.base import SendContext, Status
-from newsletter_cli.delivery.sender import Variant, deliver
+from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.sendgrid_backend import RetryPolicy, SendGridBackend
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.recipients.contact import Contact

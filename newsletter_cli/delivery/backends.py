@@ -1,0 +1,85 @@
+"""Choosing and setting up a delivery backend from newsletter.toml and the environment."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from newsletter_cli.errors import ConfigError
+
+if TYPE_CHECKING:
+    from newsletter_cli.config import Config
+    from newsletter_cli.delivery.base import Backend
+    from newsletter_cli.delivery.sendgrid_backend import RetryPolicy
+    from newsletter_cli.project import Project
+
+API_KEY_ENV = "SENDGRID_API_KEY"
+API_HOST_ENV = "SENDGRID_API_HOST"
+_KEY_SHAPE = re.compile(r"^[\x21-\x7e]+$")
+
+
+def api_key() -> str:
+    """The SendGrid API key from the environment, checked for shape (never echoed)."""
+    key = os.environ.get(API_KEY_ENV, "").strip()
+    if not key:
+        raise ConfigError(
+            f"{API_KEY_ENV} is not set",
+            hint=f"set {API_KEY_ENV} in the environment to send through SendGrid, "
+            "or use --backend outbox to write the emails to files",
+        )
+    if not _KEY_SHAPE.match(key):
+        raise ConfigError(f"{API_KEY_ENV} contains spaces or unusual characters; check it")
+    return key
+
+
+def make_backend(
+    name: str,
+    project: Project,
+    config: Config,
+    *,
+    policy: RetryPolicy | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> Backend:
+    """The backend called ``name`` ("outbox" or "sendgrid"), set up from the config."""
+    sender = config.sender
+    if name == "outbox":
+        from newsletter_cli.delivery.outbox import OutboxBackend
+
+        return OutboxBackend(
+            project.outbox_dir,
+            from_email=sender.from_email,
+            from_name=sender.from_name,
+            reply_to=sender.reply_to,
+        )
+    if name != "sendgrid":
+        raise ConfigError(f"unknown backend {name!r}; use outbox or sendgrid")
+    key = api_key()
+    group = unsubscribe_group(project, config)
+    from newsletter_cli.delivery.sendgrid_backend import SendGridBackend
+    from newsletter_cli.delivery.sendgrid_body import Envelope
+
+    envelope = Envelope(
+        from_email=sender.from_email,
+        from_name=sender.from_name,
+        reply_to=sender.reply_to,
+        unsubscribe_group=group,
+        categories=tuple(config.sendgrid.categories),
+    )
+    extra = {"sleep": sleep} if sleep is not None else {}
+    return SendGridBackend(
+        key, envelope, host=os.environ.get(API_HOST_ENV) or None, policy=policy, **extra
+    )
+
+
+def unsubscribe_group(project: Project, config: Config) -> int:
+    group = config.sendgrid.unsubscribe_group
+    if group is None:
+        raise ConfigError(
+            "no SendGrid unsubscribe group: every email needs a working unsubscribe link",
+            path=project.config_path.name,
+            hint="add 'unsubscribe_group = <id>' under [sendgrid] "
+            "(SendGrid: Suppressions > Unsubscribe Groups)",
+        )
+    return group

@@ -1,0 +1,294 @@
+"""Planning a send: check, resolve the lists, render each audience's version, count.
+
+:func:`prepare_send` changes nothing: the dry run and the confirmation screen use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from newsletter_cli.delivery.backends import API_KEY_ENV, api_key, unsubscribe_group
+from newsletter_cli.delivery.base import Status
+from newsletter_cli.delivery.deliver import Variant
+from newsletter_cli.errors import CheckFailed, ConfigError, InputError, Refused
+from newsletter_cli.journal import Journal
+from newsletter_cli.recipients.contact import Contact
+
+if TYPE_CHECKING:
+    from newsletter_cli.issue import Issue
+    from newsletter_cli.project import Project
+
+LONDON = ZoneInfo("Europe/London")
+MAX_SCHEDULE_AHEAD = timedelta(hours=72)
+
+
+@dataclass
+class SendPlan:
+    """Everything decided before anything is sent: shown to the user to confirm."""
+
+    send_id: str
+    issue: Issue
+    issue_sha: str
+    lists: tuple[str, ...]
+    mode: str  # live | sandbox | test
+    backend: str
+    subject: str
+    variants: list[Variant]
+    suppressed: list[Contact] = field(default_factory=list)
+    send_at: datetime | None = None
+    previous: Counter[Status] = field(default_factory=Counter)  # the journal so far
+    #: Of this plan's recipients: how many an earlier run already sent to / left uncertain.
+    accepted_before: int = 0
+    uncertain_before: int = 0
+    issue_changed: bool = False
+    resend_uncertain: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def recipients(self) -> int:
+        return sum(len(v.contacts) for v in self.variants)
+
+    @property
+    def already_accepted(self) -> int:
+        return self.accepted_before
+
+    @property
+    def uncertain(self) -> int:
+        return self.uncertain_before
+
+    @property
+    def to_send(self) -> int:
+        """Recipients this run will send to (unless an address turns out invalid)."""
+        done = self.accepted_before + (0 if self.resend_uncertain else self.uncertain_before)
+        return max(0, self.recipients - done)
+
+    @property
+    def test(self) -> bool:
+        return self.mode == "test"
+
+
+def make_send_id(issue_name: str, lists: Iterable[str], mode: str, backend: str) -> str:
+    """The same issue, lists, mode and backend always give the same id (so re-runs resume)."""
+    names = sorted(set(lists))
+    digest = hashlib.sha256(json.dumps([issue_name, names, mode, backend]).encode()).hexdigest()
+    label = "+".join(names)
+    if len(label) > 40:
+        label = label[:40].rstrip("+-")
+    tail = ("" if mode == "live" else f"-{mode}") + ("-outbox" if backend == "outbox" else "")
+    raw = f"{issue_name}--{label}{tail}-{digest[:6]}"
+    return re.sub(r"[^A-Za-z0-9+._-]+", "-", raw)
+
+
+def make_test_send_id(issue_name: str, addresses: Iterable[str], now: datetime) -> str:
+    """A test send gets a fresh id each time: it never counts as sending to a list."""
+    digest = hashlib.sha256(json.dumps([issue_name, sorted(addresses)]).encode()).hexdigest()
+    return f"{issue_name}--test-{now:%Y%m%d-%H%M%S}-{digest[:4]}"
+
+
+def file_sha(path: Path | None) -> str:
+    if path is None or not Path(path).is_file():
+        return ""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+def parse_at(text: str, now: datetime) -> datetime:
+    """'2025-10-01 09:00' (London time) or ISO with offset; at most 72 hours ahead."""
+    value = text.strip()
+    try:
+        when = datetime.fromisoformat(value.replace(" ", "T", 1) if " " in value else value)
+    except ValueError:
+        raise InputError(
+            f"--at {text!r}: write a date and time as YYYY-MM-DD HH:MM (UK time)"
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=LONDON)
+    if when <= now:
+        raise InputError(f"--at {text!r} is in the past")
+    if when - now > MAX_SCHEDULE_AHEAD:
+        raise InputError(f"--at {text!r} is more than 72 hours ahead; SendGrid cannot schedule it")
+    return when
+
+
+def find_issue(project: Project, ref: str) -> Path:
+    """An issue file given as a path, or as a name in issues/."""
+    path = Path(ref)
+    if path.is_file():
+        return path
+    for candidate in (project.issues_dir / ref, project.issues_dir / f"{ref}.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise InputError("no such issue file", path=ref, hint="give the path of an issue .yaml file")
+
+
+def group_by_audience(
+    issue: Issue, contacts: Iterable[Contact], keys_of: Callable[[Contact], frozenset[str]]
+) -> dict[tuple[int, ...], tuple[frozenset[str], list[Contact]]]:
+    """Contacts grouped by which blocks they see: {visible block numbers: (keys, contacts)}."""
+    groups: dict[tuple[int, ...], tuple[frozenset[str], list[Contact]]] = {}
+    for contact in contacts:
+        keys = keys_of(contact)
+        visible = tuple(
+            i for i, b in enumerate(issue.blocks) if not b.only_for or keys & set(b.only_for)
+        )
+        groups.setdefault(visible, (keys, []))[1].append(contact)
+    return groups
+
+
+def _left_out(roster: Any, names: Sequence[str], shown: int = 10) -> list[str]:
+    """Rows that might belong on these lists but were left out: never skipped in silence."""
+    found = {p for name in names for p in roster.problems_for(name) if p.severity == "error"}
+    ordered = sorted(found, key=lambda p: (p.path, p.line or 0))
+    lines = [f"left out, may belong on these lists: {p}" for p in ordered[:shown]]
+    if len(ordered) > shown:
+        lines.append(f"... and {len(ordered) - shown} more: see newsletter lists check")
+    return lines
+
+
+def prepare_send(
+    project: Project,
+    issue_ref: str,
+    lists: Sequence[str] = (),
+    *,
+    test_to: Sequence[str] = (),
+    backend: str | None = None,
+    at: str | None = None,
+    sandbox: bool = False,
+    resend_uncertain: bool = False,
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> SendPlan:
+    """Check, resolve and render; change nothing. Raises if the send must not happen."""
+    from newsletter_cli.checks import run_checks
+    from newsletter_cli.config import load_config
+    from newsletter_cli.issue import load_issue
+    from newsletter_cli.recipients.addresses import address_problem, normalise
+    from newsletter_cli.render import TOKENS, render_email
+
+    now = now or datetime.now(LONDON)
+    config = load_config(project)
+    backend_name = backend or config.delivery.backend
+    if backend_name not in ("outbox", "sendgrid"):
+        raise ConfigError(f"unknown backend {backend_name!r}; use outbox or sendgrid")
+    sandbox = sandbox or (backend_name == "sendgrid" and config.sendgrid.sandbox)
+    if sandbox and backend_name != "sendgrid":
+        raise Refused("--sandbox is SendGrid's sandbox mode; the outbox backend has none",
+                      hint="add --backend sendgrid, or leave out --sandbox")  # fmt: skip
+    send_at = parse_at(at, now) if at else None
+    if send_at is not None and backend_name != "sendgrid":
+        raise Refused("the outbox backend cannot schedule a send (--at)",
+                      hint="add --backend sendgrid to schedule, or leave out --at")  # fmt: skip
+    if test_to and lists:
+        raise InputError("give either --test-to or --list, not both",
+                         hint="send the test first, then the real send")  # fmt: skip
+    if not test_to and not lists:
+        raise InputError("no list given: add --list NAME (or --test-to ADDRESS for a test)")
+
+    path = find_issue(project, issue_ref)
+    issue = load_issue(path)
+    report = run_checks(issue, project)
+    if not report.ok:
+        first = report.errors[0]
+        raise CheckFailed(
+            f"the issue has {len(report.errors)} check error(s); nothing was sent "
+            f"(first: {first.message})",
+            path=path,
+            line=getattr(first, "line", None),
+            hint=f"run 'newsletter check {path}' and fix them",
+        )
+
+    warnings: list[str] = []
+    if backend_name == "sendgrid":
+        if dry_run:
+            if not os.environ.get(API_KEY_ENV, "").strip():
+                warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
+        else:
+            api_key()
+        unsubscribe_group(project, config)
+
+    suppressed: list[Contact] = []
+    if test_to:
+        addresses = []
+        for raw in test_to:
+            address = normalise(raw)
+            problem = address_problem(address)
+            if problem:
+                raise InputError(f"--test-to {raw!r}: {problem}")
+            addresses.append(address)
+        addresses = list(dict.fromkeys(addresses))
+        email = render_email(issue, project, audience=None, recipient=TOKENS, test=True)
+        variants = [Variant("test", email, [Contact(email=a) for a in addresses])]
+        mode = "test"
+        names = tuple(addresses)
+        send_id = make_test_send_id(issue.name, addresses, now)
+    else:
+        from newsletter_cli.recipients.roster import load_roster
+
+        roster = load_roster(project)
+        resolution = roster.resolve(list(lists))
+        names = tuple(resolution.names)
+        suppressed = list(resolution.suppressed)
+        groups = group_by_audience(issue, resolution.members, roster.audience_keys)
+        variants = []
+        for visible, (keys, contacts) in groups.items():
+            email = render_email(issue, project, audience=keys, recipient=TOKENS)
+            label = "blocks " + ",".join(str(i + 1) for i in visible)
+            variants.append(Variant(label, email, contacts))
+        mode = "sandbox" if sandbox else "live"
+        send_id = make_send_id(issue.name, names, mode, backend_name)
+        if not resolution.members:
+            warnings.append("the lists have nobody to send to")
+        warnings.extend(_left_out(roster, names))
+
+    subject = variants[0].email.subject if variants else issue.subject
+    sha = file_sha(path)
+    previous: Counter[Status] = Counter()
+    changed = False
+    tested = False
+    accepted_before = uncertain_before = 0
+    journal = Journal.open_existing(project.journal_path)
+    if journal is not None:
+        with journal:
+            record = journal.get_send(send_id)
+            if record is not None:
+                previous = journal.counts(send_id)
+                changed = bool(record.issue_sha) and record.issue_sha != sha
+                known = journal.statuses(send_id)
+                mine = Counter(known.get(c.email) for v in variants for c in v.contacts)
+                accepted_before = mine[Status.ACCEPTED]
+                uncertain_before = mine[Status.UNCERTAIN] + mine[Status.SENDING]
+            tested = any(r.mode == "test" and r.issue == issue.name for r in journal.sends())
+    if mode == "live" and not tested and backend_name == "sendgrid":
+        warnings.append("no test send of this issue yet: try --test-to YOUR-ADDRESS first")
+    if changed and previous.get(Status.ACCEPTED):
+        warnings.append(
+            "the issue file changed since this send started: people still to get it will "
+            "receive the new version"
+        )
+    return SendPlan(
+        send_id=send_id,
+        issue=issue,
+        issue_sha=sha,
+        lists=names,
+        mode=mode,
+        backend=backend_name,
+        subject=subject,
+        variants=variants,
+        suppressed=suppressed,
+        send_at=send_at,
+        previous=previous,
+        accepted_before=accepted_before,
+        uncertain_before=uncertain_before,
+        issue_changed=changed,
+        resend_uncertain=resend_uncertain,
+        warnings=warnings,
+    )
