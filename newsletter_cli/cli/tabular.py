@@ -62,7 +62,12 @@ def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> None
         table.add_column(column.heading, justify=column.justify)  # type: ignore[arg-type]
     for row in rows:
         table.add_row(*(_escaped(_text(row.get(c.key), ", ")) for c in columns))
-    console.print(table)
+    if console.is_terminal:
+        console.print(table)
+    else:  # written to a file or a pipe: whole lines, however wide
+        from rich.console import Console
+
+        Console(file=sys.stdout, width=10_000, highlight=False, soft_wrap=True).print(table)
 
 
 def _escaped(text: str) -> str:

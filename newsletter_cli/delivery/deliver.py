@@ -151,10 +151,10 @@ def deliver(
                     continue
                 reporter = _Reporter(journal, backend, send_id, progress)
                 numbered = replace(context, batch=batch_no, report=reporter)
-                result = _send_one_batch(journal, backend, numbered, email, batch, reporter)
+                result = _send_one_batch(journal, backend, numbered, email, batch, reporter,
+                                         this_run)  # fmt: skip
                 progress.end()
                 requests += result.requests
-                this_run.update(o.status for o in result.outcomes)
                 if result.outcomes and all(o.status is Status.UNCERTAIN for o in result.outcomes):
                     uncertain_in_a_row += 1
                 else:
@@ -170,7 +170,7 @@ def deliver(
             if stopped is not None:
                 break
     except KeyboardInterrupt:
-        stopped = Interrupted("interrupted: the send stopped")
+        stopped = Interrupted("the send was interrupted (Ctrl-C)")
     totals = journal.counts(send_id)
     if stopped is None and not any(totals.get(s, 0) for s in SENDABLE | {Status.UNCERTAIN}):
         journal.update_send(send_id, state="done")
@@ -206,9 +206,9 @@ class _Progress:
             self.tell()
 
     def end(self) -> None:
-        self.done += self.pending
-        self.pending = 0
-        self.tell()
+        """The batch is over: whatever was not reported is done too."""
+        if self.pending:
+            self.step(self.pending)
 
 
 class _Reporter:
@@ -220,12 +220,14 @@ class _Reporter:
         self.journal, self.backend, self.send_id = journal, backend, send_id
         self.progress = progress
         self.unrecorded: list[Outcome] = []
+        self.seen: list[Outcome] = []
 
     def __call__(self, outcomes: Sequence[Outcome]) -> None:
         if self.backend.delivers:  # journalled at once: these could otherwise be sent twice
             self.journal.record(self.send_id, outcomes)
         else:  # nothing left the machine: one commit per batch is enough
             self.unrecorded.extend(outcomes)
+        self.seen.extend(outcomes)
         self.progress.step(len(outcomes))
 
 
@@ -236,6 +238,7 @@ def _send_one_batch(
     email: RenderedEmail,
     batch: list[Contact],
     reporter: _Reporter,
+    this_run: Counter[Status],
 ) -> BatchResult:
     """Send a batch already marked in flight; record what came back. Commit at each step."""
     emails = [c.email for c in batch]
@@ -252,6 +255,10 @@ def _send_one_batch(
             reason="interrupted while this batch was being sent",
             only_from=[Status.SENDING],
         )  # fmt: skip
+        reported = reporter.seen
+        this_run.update(o.status for o in reported)
+        if fallback is Status.UNCERTAIN:
+            this_run[fallback] += len(emails) - len({o.email for o in reported})
         raise
     answered = {o.email for o in result.outcomes}
     missing = [
@@ -261,4 +268,5 @@ def _send_one_batch(
     ]
     result.outcomes += missing
     journal.record(context.send_id, result.outcomes)
+    this_run.update(o.status for o in result.outcomes)
     return result

@@ -2,7 +2,8 @@
 
 It checks what SendGrid checks (Bearer key, body shape and limits, unique addresses
 per request), answers 202 with an ``X-Message-Id``, and can be told what to do
-with the next requests: ``server.will("429", "500", "ok", "hang", "drop", ...)``.
+with the next requests: ``server.will("429", "500", "ok", "hang", "drop", ...)`` ("drop":
+the connection closes before the mail is taken; "lost": taken, then no answer).
 Every request is recorded; ``server.accepted`` lists every address SendGrid would
 have delivered to, in order, duplicates kept (so a test can count copies).
 
@@ -30,7 +31,8 @@ RESERVED_HEADERS = {
     "x-sg-id", "x-sg-eid", "received", "dkim-signature", "content-type",
     "content-transfer-encoding", "to", "from", "subject", "reply-to", "cc", "bcc",
 }  # fmt: skip
-ANSWERS = {"ok", "429", "500", "502", "503", "504", "400", "401", "403", "413", "hang", "drop"}
+ANSWERS = {"ok", "429", "500", "502", "503", "504", "400", "401", "403", "413", "hang", "drop",
+           "lost"}
 ACTIVITY_ANSWERS = {"ok", "400", "403", "404", "429", "500"}
 #: Email Activity's query language, the parts the fake understands.
 ARG_CLAUSE = re.compile(r"""^unique_args\['(?P<key>[^']+)'\]\s*=\s*"(?P<value>[^"]*)"$""")
@@ -351,6 +353,8 @@ class FakeSendGrid:
         with self._lock:
             self.accepted.extend(entry.addresses)  # taken: delivered even if the answer is lost
             self._keep_messages(body, message_id)
+        if action == "lost":
+            return None
         if self.delay:
             time.sleep(self.delay)
         return self._answer(entry, 202, None, {"X-Message-Id": message_id})

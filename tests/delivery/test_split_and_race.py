@@ -67,4 +67,5 @@ def test_two_sends_of_one_issue_started_together_share_nobody(project_dir, fake)
     copies = Counter(fake.accepted)
     assert max(copies.values()) == 1  # the 14 DCSs on both lists got one copy each
     assert set(copies) == set(dcs) | set(network)
-    assert sum("14 skipped: already received this issue in send" in o for o in outputs) == 1
+    # whichever came second said so (on its screen, or when its claim found them taken)
+    assert sum("already received this issue in send" in o for o in outputs) == 1
