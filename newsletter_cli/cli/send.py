@@ -148,8 +148,8 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
     if uncertain:
         console.print(
             f"[yellow]{uncertain} uncertain[/]: a request left but no answer came, so they may "
-            "have it. Check SendGrid's Email Activity; to send to them again, run the same "
-            "command with --resend-uncertain. "
+            "have it. Later, the same command with --check-uncertain asks SendGrid's Email "
+            "Activity which it has (--resend-uncertain sends to them all again). "
             f"'newsletter history {plan.send_id}' lists them."
         )
 

@@ -63,8 +63,6 @@ def look_back(
         sends = journal.sends(issue)
         prior.tested = any(r.mode == "test" for r in sends)
         if mode == "live" and any(r.mode == "live" and r.id != send_id for r in sends):
-            others = journal.received(issue, exclude=send_id, delivering=delivers)
-            prior.received = {
-                e: others[e] for e in emails if e in others and known.get(e) not in HAS_IT
-            }
+            others = journal.received(issue, exclude=send_id, delivering=delivers, among=emails)
+            prior.received = {e: s for e, s in others.items() if known.get(e) not in HAS_IT}
     return prior

@@ -3,7 +3,8 @@
 A database implementation subclasses :class:`SqlJournal` and supplies only what
 differs between databases (see "the dialect" below): connecting, the parameter
 mark, how a writing transaction starts (and serialises the sends of one issue),
-which tables exist, and the per-send lock. Every query is written once, here.
+which tables exist, and the per-send lock. Every query is written once, here and
+in :mod:`.sql_issue` (the queries across the sends of one issue).
 """
 
 from __future__ import annotations
@@ -15,40 +16,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from newsletter_cli.delivery.base import HAS_IT, Outcome, Status
+from newsletter_cli.delivery.base import Outcome, Status
 from newsletter_cli.errors import DeliveryError
 from newsletter_cli.journal import schema
-from newsletter_cli.journal.store import (
-    SCHEMA_VERSION,
-    Claim,
-    Person,
-    RecipientRecord,
-    SendRecord,
+from newsletter_cli.journal.sql_issue import IssueQueries
+from newsletter_cli.journal.sqlkit import (
+    HAS_IT_VALUES,
+    RECIPIENT_COLUMNS,
+    SEND_COLUMNS,
+    Cursor,
+    marks,
+    recipient_record,
+    send_record,
+    status_guard,
 )
-
-_SEND_COLUMNS = (
-    "id, issue, lists, mode, backend, subject, issue_sha, send_at, batch_id, state, created,"
-    " updated, delivers"
-)
-_RECIPIENT_COLUMNS = (
-    "r.email, r.status, r.message_id, r.reason, r.attempts, r.send_id, r.name, r.organisation,"
-    " r.lists, r.batch, r.sent_at, r.updated"
-)
-#: Longest ``IN (...)`` list in one statement (SQLite before 3.32 allows 999 parameters).
-_CHUNK = 400
-_HAS_IT = tuple(s.value for s in HAS_IT)
+from newsletter_cli.journal.store import SCHEMA_VERSION, Person, RecipientRecord, SendRecord
 
 
-def _marks(n: int) -> str:
-    return ", ".join("?" * n)
-
-
-def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
-class SqlJournal:
+class SqlJournal(IssueQueries):
     """Every query of the journal; subclasses give the connection and the dialect."""
 
     where: str = ""
@@ -116,7 +101,7 @@ class SqlJournal:
         cur = self._db.cursor()
         self._begin(cur, serialise)
         try:
-            yield _Cursor(cur, self._sql)
+            yield Cursor(cur, self._sql)
         except BaseException:
             cur.execute("ROLLBACK")
             cur.close()
@@ -124,7 +109,7 @@ class SqlJournal:
         cur.execute("COMMIT")
         cur.close()
 
-    def _ensure_schema(self, cur: _Cursor) -> None:
+    def _ensure_schema(self, cur: Cursor) -> None:
         tables = self._tables(cur.raw)
         if "sends" not in tables:
             for statement in schema.create_statements(self.table_options):
@@ -176,8 +161,8 @@ class SqlJournal:
         return found
 
     def get_send(self, send_id: str) -> SendRecord | None:
-        rows = self._read(f"SELECT {_SEND_COLUMNS} FROM sends WHERE id = ?", (send_id,))
-        return _send(rows[0]) if rows else None
+        rows = self._read(f"SELECT {SEND_COLUMNS} FROM sends WHERE id = ?", (send_id,))
+        return send_record(rows[0]) if rows else None
 
     def update_send(self, send_id: str, **fields: object) -> None:
         allowed = {"send_at", "batch_id", "state", "subject", "issue_sha"}
@@ -192,8 +177,8 @@ class SqlJournal:
 
     def sends(self, issue: str | None = None) -> list[SendRecord]:
         where, params = ("WHERE issue = ?", (issue,)) if issue is not None else ("", ())
-        rows = self._read(f"SELECT {_SEND_COLUMNS} FROM sends {where} ORDER BY created, id", params)
-        return [_send(row) for row in rows]
+        rows = self._read(f"SELECT {SEND_COLUMNS} FROM sends {where} ORDER BY created, id", params)
+        return [send_record(row) for row in rows]
 
     # -- recipients --------------------------------------------------------------------
 
@@ -210,13 +195,13 @@ class SqlJournal:
             return self._count(cur, send_id) - before
 
     @staticmethod
-    def _count(cur: _Cursor, send_id: str) -> int:
+    def _count(cur: Cursor, send_id: str) -> int:
         cur.execute("SELECT COUNT(*) FROM recipients WHERE send_id = ?", (send_id,))
         return int(cur.fetchone()[0])
 
     def set_new(self, send_id: str, rows: Iterable[tuple[Person, Status, str | None]]) -> None:
         now = time.time()
-        keep = _marks(len(_HAS_IT))
+        keep = marks(len(HAS_IT_VALUES))
         with self._tx() as cur:
             cur.executemany(
                 "INSERT INTO recipients (send_id, email, status, reason, name, organisation,"
@@ -225,7 +210,7 @@ class SqlJournal:
                 " reason = excluded.reason, updated = excluded.updated"
                 f" WHERE recipients.status NOT IN ({keep})",
                 [(send_id, p.email, s.value, r, p.name, p.organisation, json.dumps(list(p.lists)),
-                  now, *_HAS_IT) for p, s, r in rows],
+                  now, *HAS_IT_VALUES) for p, s, r in rows],
             )  # fmt: skip
 
     def set_status(
@@ -234,94 +219,13 @@ class SqlJournal:
     ) -> None:  # fmt: skip
         now = time.time()
         bump = 1 if status is Status.SENDING else 0
-        guard, extra = _guard(only_from)
+        guard, extra = status_guard(only_from)
         with self._tx() as cur:
             cur.executemany(
                 "UPDATE recipients SET status = ?, reason = ?, attempts = attempts + ?,"
                 f" updated = ? WHERE send_id = ? AND email = ?{guard}",
                 [(status.value, reason, bump, now, send_id, e, *extra) for e in emails],
             )
-
-    def skip_received(
-        self, send_id: str, issue: str | None, *, delivering: bool, among: Iterable[Status]
-    ) -> dict[str, str]:
-        wanted = [s.value for s in among]
-        with self._tx(serialise=issue) as cur:
-            found: dict[str, str] = {}
-            if issue is not None:
-                cur.execute(
-                    "SELECT me.email, o.send_id FROM recipients me"
-                    " JOIN recipients o ON o.email = me.email"
-                    " JOIN sends s ON s.id = o.send_id"
-                    f" WHERE me.send_id = ? AND me.status IN ({_marks(len(wanted) + 1)})"
-                    f" AND o.status IN ({_marks(len(_HAS_IT))})"
-                    + _other_live_sends(delivering)
-                    + " ORDER BY s.created, s.id",
-                    (send_id, *wanted, Status.SKIPPED.value, *_HAS_IT, issue, send_id),
-                )
-                for email, other in cur.fetchall():
-                    found.setdefault(email, other)
-            cur.execute(
-                "SELECT email FROM recipients WHERE send_id = ? AND status = ?",
-                (send_id, Status.SKIPPED.value),
-            )
-            free = [e for (e,) in cur.fetchall() if e not in found]
-            self._mark(cur, send_id, found, among=[*wanted, Status.SKIPPED.value])
-            now = time.time()
-            cur.executemany(
-                "UPDATE recipients SET status = ?, reason = NULL, updated = ?"
-                " WHERE send_id = ? AND email = ? AND status = ?",
-                [(Status.QUEUED.value, now, send_id, e, Status.SKIPPED.value) for e in free],
-            )
-        return found
-
-    def claim(
-        self, send_id: str, emails: Iterable[str], *, among: Iterable[Status], batch: int,
-        issue: str | None = None, delivering: bool = True,
-    ) -> Claim:  # fmt: skip
-        emails = list(emails)
-        wanted = [s.value for s in among]
-        claim = Claim()
-        with self._tx(serialise=issue) as cur:
-            if issue is not None:
-                for chunk in _chunks(emails):
-                    cur.execute(
-                        "SELECT o.email, o.send_id FROM recipients o"
-                        " JOIN sends s ON s.id = o.send_id"
-                        f" WHERE o.email IN ({_marks(len(chunk))})"
-                        f" AND o.status IN ({_marks(len(_HAS_IT))})"
-                        + _other_live_sends(delivering)
-                        + " ORDER BY s.created, s.id",
-                        (*chunk, *_HAS_IT, issue, send_id),
-                    )
-                    for email, other in cur.fetchall():
-                        claim.skipped.setdefault(email, other)
-                self._mark(cur, send_id, claim.skipped, among=wanted)
-            now = time.time()
-            guard, extra = _guard(among)
-            cur.executemany(
-                "UPDATE recipients SET status = ?, reason = NULL, batch = ?, sent_at = ?,"
-                f" attempts = attempts + 1, updated = ? WHERE send_id = ? AND email = ?{guard}",
-                [(Status.SENDING.value, batch, now, now, send_id, e, *extra)
-                 for e in emails if e not in claim.skipped],
-            )  # fmt: skip
-            cur.execute(
-                "SELECT email FROM recipients WHERE send_id = ? AND batch = ? AND status = ?",
-                (send_id, batch, Status.SENDING.value),
-            )
-            sending = {e for (e,) in cur.fetchall()}
-        claim.sending = [e for e in emails if e in sending]
-        return claim
-
-    @staticmethod
-    def _mark(cur: _Cursor, send_id: str, skipped: dict[str, str], among: list[str]) -> None:
-        now = time.time()
-        cur.executemany(
-            "UPDATE recipients SET status = ?, reason = ?, updated = ?"
-            f" WHERE send_id = ? AND email = ? AND status IN ({_marks(len(among))})",
-            [(Status.SKIPPED.value, f"already received this issue in send {other}", now,
-              send_id, email, *among) for email, other in skipped.items()],
-        )  # fmt: skip
 
     def record(self, send_id: str, outcomes: Iterable[Outcome]) -> None:
         now = time.time()
@@ -361,89 +265,13 @@ class SqlJournal:
     def recipients(
         self, send_id: str, statuses: Iterable[Status] | None = None
     ) -> list[RecipientRecord]:
-        query = f"SELECT {_RECIPIENT_COLUMNS} FROM recipients r WHERE r.send_id = ?"
+        query = f"SELECT {RECIPIENT_COLUMNS} FROM recipients r WHERE r.send_id = ?"
         params: list = [send_id]
         if statuses is not None:
             wanted = [s.value for s in statuses]
-            query += f" AND r.status IN ({_marks(len(wanted))})"
+            query += f" AND r.status IN ({marks(len(wanted))})"
             params += wanted
-        return [_recipient(row) for row in self._read(query + " ORDER BY r.email", params)]
+        return [recipient_record(row) for row in self._read(query + " ORDER BY r.email", params)]
 
     # -- across the sends of one issue -------------------------------------------------
 
-    def received(
-        self, issue: str, *, exclude: str | None = None, delivering: bool = True
-    ) -> dict[str, str]:
-        rows = self._read(
-            "SELECT o.email, o.send_id FROM recipients o JOIN sends s ON s.id = o.send_id"
-            f" WHERE o.status IN ({_marks(len(_HAS_IT))})"
-            + _other_live_sends(delivering)
-            + " ORDER BY s.created, s.id",
-            (*_HAS_IT, issue, exclude or ""),
-        )
-        found: dict[str, str] = {}
-        for email, send_id in rows:
-            found.setdefault(email, send_id)
-        return found
-
-    def issue_recipients(self, issue: str) -> list[RecipientRecord]:
-        rows = self._read(
-            f"SELECT {_RECIPIENT_COLUMNS} FROM recipients r JOIN sends s ON s.id = r.send_id"
-            " WHERE s.issue = ? AND s.mode = 'live' ORDER BY s.created, s.id, r.email",
-            (issue,),
-        )
-        return [_recipient(row) for row in rows]
-
-
-class _Cursor:
-    """A cursor that takes ``?`` marks whatever the driver wants."""
-
-    def __init__(self, raw: Any, sql: Any) -> None:
-        self.raw, self._sql = raw, sql
-
-    def execute(self, text: str, params: Sequence[Any] = ()) -> None:
-        self.raw.execute(self._sql(text), tuple(params))
-
-    def executemany(self, text: str, rows: list[tuple]) -> None:
-        if rows:
-            self.raw.executemany(self._sql(text), rows)
-
-    def fetchone(self) -> Any:
-        return self.raw.fetchone()
-
-    def fetchall(self) -> list[tuple]:
-        return self.raw.fetchall()
-
-    @property
-    def rowcount(self) -> int:
-        return self.raw.rowcount
-
-
-def _other_live_sends(delivering: bool) -> str:
-    """The condition (on ``s``, with parameters issue and this send's id) for the sends
-    that count as having reached someone: live sends of the issue, other than this one."""
-    clause = " AND s.issue = ? AND s.mode = 'live' AND s.id <> ?"
-    return clause + (" AND s.delivers = 1" if delivering else "")
-
-
-def _guard(statuses: Iterable[Status] | None) -> tuple[str, tuple[str, ...]]:
-    if statuses is None:
-        return "", ()
-    allowed = tuple(s.value for s in statuses)
-    return f" AND status IN ({_marks(len(allowed))})", allowed
-
-
-def _send(row: tuple) -> SendRecord:
-    return SendRecord(
-        row[0], row[1], tuple(json.loads(row[2])), row[3], row[4], row[5], row[6],
-        None if row[7] is None else int(row[7]), row[8], row[9], float(row[10]), float(row[11]),
-        bool(row[12]),
-    )  # fmt: skip
-
-
-def _recipient(row: tuple) -> RecipientRecord:
-    email, status, message_id, reason, attempts, send_id, name, org, lists, batch, sent, upd = row
-    return RecipientRecord(
-        email, Status(status), message_id, reason, int(attempts), send_id, name or "", org or "",
-        tuple(json.loads(lists or "[]")), batch, sent, upd,
-    )  # fmt: skip

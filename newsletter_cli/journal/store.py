@@ -180,12 +180,13 @@ class JournalStore(Protocol):
     # -- across the sends of one issue -------------------------------------------------
 
     def received(
-        self, issue: str, *, exclude: str | None = None, delivering: bool = True
-    ) -> dict[str, str]:
+        self, issue: str, *, exclude: str | None = None, delivering: bool = True,
+        among: Iterable[str] | None = None,
+    ) -> dict[str, str]:  # fmt: skip
         """Who another live send of ``issue`` reached (or may have): email -> first such send.
 
         ``delivering``: count only sends whose backend delivers (the outbox counts only
-        for another outbox send).
+        for another outbox send). ``among``: look only at these addresses.
         """
         ...
 
