@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from newsletter_cli.errors import DeliveryError
 from newsletter_cli.journal import lock
 from newsletter_cli.journal.sql import SqlJournal
 
@@ -30,16 +31,14 @@ class SQLiteJournal(SqlJournal):
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.where = str(path)
-        private_folder(self.path.parent)
-        if not self.path.exists():
-            try:
+        try:
+            private_folder(self.path.parent)
+            if not self.path.exists():
                 os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
-            except OSError as exc:
-                from newsletter_cli.errors import DeliveryError
-
-                raise DeliveryError(
-                    f"the send journal cannot be created: {exc.strerror}", path=path
-                ) from None
+        except OSError as exc:
+            raise DeliveryError(
+                f"the send journal cannot be created: {exc.strerror}", path=path
+            ) from None
         for suffix in ("", "-wal", "-shm"):
             _tighten(Path(f"{self.path}{suffix}"), FILE_MODE)
         self._open()

@@ -93,6 +93,10 @@ class JournalStore(Protocol):
 
     def __exit__(self, *exc: object) -> None: ...
 
+    def schema_version(self) -> int:
+        """The layout version the store holds (:data:`SCHEMA_VERSION` once opened)."""
+        ...
+
     # -- locking -----------------------------------------------------------------------
 
     def send_lock(self, send_id: str) -> AbstractContextManager[None]:
