@@ -193,6 +193,12 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option("--resend-uncertain", help="Also send to recipients left 'uncertain'."),
         ] = False,
+        strict: Annotated[
+            bool,
+            typer.Option(
+                "--strict", help="Refuse while any recipient-file problem may keep someone off."
+            ),
+        ] = False,
     ) -> None:
         """Send an issue to lists (or a test address), safely and resumably."""
         from rich.progress import (
@@ -213,6 +219,10 @@ def register(app: typer.Typer) -> None:
             sandbox=sandbox, resend_uncertain=resend_uncertain, dry_run=dry_run,
         )  # fmt: skip
         show_plan(plan)
+        if strict:
+            from newsletter_cli.recipients.leftout import refuse_if_any
+
+            refuse_if_any(plan.left_out, plan.lists)
         if dry_run:
             console.print("Dry run: nothing was sent and nothing was written.")
             return

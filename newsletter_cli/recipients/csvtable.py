@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from newsletter_cli.errors import InputError
 from newsletter_cli.recipients.addresses import clean
@@ -49,7 +50,7 @@ class Table:
         """``(line, cells)`` for every row after the header that is not blank."""
         reader = csv.reader(split_lines(self._text), delimiter=self.delimiter)
         last = 0
-        for index, cells in enumerate(reader):
+        for index, cells in _guarded(reader, self.shown):
             line = last + 1
             last = reader.line_num
             if index < self._skip:
@@ -59,8 +60,42 @@ class Table:
             yield line, cells
 
 
+def _guarded(reader: Any, shown: str) -> Iterator[tuple[int, list[str]]]:
+    """``enumerate(reader)``, with the csv module's own errors as one line naming the row."""
+    index = 0
+    while True:
+        start = reader.line_num + 1  # the line this row starts on
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reason = str(exc)
+            if "field larger than field limit" in reason:
+                reason = (
+                    f"a cell is longer than {csv.field_size_limit():,} characters "
+                    "(an unclosed quote?)"
+                )
+            raise InputError(reason, path=shown, line=start) from None
+        yield index, cells
+        index += 1
+
+
+def runs_on(cells: list[str]) -> bool:
+    """True when a cell spans lines and holds an address after a line break.
+
+    That is what an unclosed quote does: it swallows the rows after it into one cell.
+    """
+    return any("@" in cell.partition("\n")[2] for cell in cells if "\n" in cell)
+
+
 def decode(data: bytes, shown: str, problems: list[Problem]) -> str:
-    """UTF-8 (with or without BOM); Windows-1252 as a fallback, with a warning."""
+    """UTF-8 (BOM or not), UTF-16 with a BOM; else Windows-1252, with a warning."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -107,6 +142,14 @@ def read_table(path: Path, shown: str) -> Table | None:
     problems: list[Problem] = []
     text = decode(data, shown, problems)
     del data
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError(
+            "contains a NUL byte: this is not a CSV text file",
+            path=shown,
+            line=text.count("\n", 0, nul) + 1,
+            hint="save it from the spreadsheet as 'CSV UTF-8'",
+        )
     meaningful = _first_lines(text, 2)
     if not meaningful:
         return None
@@ -118,7 +161,7 @@ def read_table(path: Path, shown: str) -> Table | None:
     reader = csv.reader(split_lines(text), delimiter=delimiter)
     sep_pending = bool(sep)
     last = skip = 0
-    for index, cells in enumerate(reader):
+    for index, cells in _guarded(reader, shown):
         line = last + 1
         last = reader.line_num
         skip = index + 1
