@@ -8,7 +8,6 @@ The name and address syntax is read by the standard library (``email.utils``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from email.utils import parseaddr, unquote
 from urllib.parse import unquote as url_unquote
 
@@ -18,15 +17,6 @@ from newsletter_cli.recipients.addresses import clean, normalise
 _MAILTO = re.compile(r"(?i)(^|<)\s*mailto:([^?<>\s]*)(?:\?[^<>]*)?")
 # 'Display Name <address>': everything before the last '<…>' is the name.
 _ANGLE = re.compile(r"^(?P<name>[^<>]*)<(?P<address>[^<>]*)>$")
-_SPECIAL = re.compile(r"[<>\"()]|mailto:", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class AddressCell:
-    """What an address cell held: the address (lower case) and a display name, if any."""
-
-    address: str
-    name: str = ""
 
 
 def _display_name(text: str) -> str:
@@ -36,24 +26,24 @@ def _display_name(text: str) -> str:
     return " ".join(text.split())
 
 
-def parse_address_cell(raw: str) -> AddressCell:
-    """The address in a cell, with the name written beside it.
+def parse_address_cell(raw: str) -> tuple[str, str]:
+    """``(address, name)`` in a cell: the address lower-cased, the name written beside it.
 
     ``ben@x.org``, ``Ben Bellamy <ben@x.org>``, ``"Bellamy, Ben" <ben@x.org>``,
     ``mailto:ben@x.org``, ``<MAILTO:ben@x.org>`` and ``mailto:ben@x.org?subject=Hi`` all
     give ``ben@x.org``. Anything else is returned as it is, for the caller to reject.
     """
-    text = clean(raw)
-    if not _SPECIAL.search(text):
-        return AddressCell(text.lower())  # the common case: just an address
-    text = _MAILTO.sub(lambda m: m[1] + url_unquote(m[2]), text).strip()
+    address = clean(raw).lower()
+    if not ("<" in address or '"' in address or "(" in address or "mailto:" in address):
+        return address, ""  # the common case, kept fast: just an address
+    text = _MAILTO.sub(lambda m: m[1] + url_unquote(m[2]), clean(raw)).strip()
     match = _ANGLE.match(text)
     if match:
-        return AddressCell(normalise(match["address"]), _display_name(match["name"]))
-    name, address = parseaddr(text)  # 'ben@x.org (Ben Bellamy)'
-    if address and "@" in address and text.count("@") == 1:
-        return AddressCell(normalise(address), " ".join(name.split()))
-    return AddressCell(normalise(text))
+        return normalise(match["address"]), _display_name(match["name"])
+    name, found = parseaddr(text)  # 'ben@x.org (Ben Bellamy)'
+    if found and "@" in found and text.count("@") == 1:
+        return normalise(found), " ".join(name.split())
+    return normalise(text), ""
 
 
 def shown_cell(raw: str, width: int = 60) -> str:

@@ -163,8 +163,7 @@ def read_contacts(path: Path, shown: str, into: ContactsRead) -> None:
                 )
             )
             continue
-        parsed = parse_address_cell(cell(cells, email_at))
-        email = parsed.address
+        email, cell_name = parse_address_cell(cell(cells, email_at))
         reason = address_problem(email)
         if reason:
             text = f"invalid email address {shown_cell(cell(cells, email_at))}: {reason}"
@@ -182,7 +181,7 @@ def read_contacts(path: Path, shown: str, into: ContactsRead) -> None:
         name = _text(cell(cells, at["name"]))
         if not name:
             name = _text(f"{cell(cells, at['first_name'])} {cell(cells, at['last_name'])}")
-        name = name or parsed.name  # 'Ben Bellamy <ben@…>' in the email cell
+        name = name or cell_name  # 'Ben Bellamy <ben@…>' in the email cell
         values = {
             "name": name,
             "organisation": shared.setdefault(org := _text(cell(cells, at["organisation"])), org),

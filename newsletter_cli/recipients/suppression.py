@@ -63,7 +63,7 @@ def read_suppressions(
     fallback = default_reason(path)
     for line, cells in table.rows():
         raw = cells[email_at] if email_at < len(cells) else ""
-        email = parse_address_cell(raw).address
+        email = parse_address_cell(raw)[0]
         problem = address_problem(email)
         if runs_on(cells):
             problem = "the row runs over several lines and holds other addresses (unclosed quote?)"
