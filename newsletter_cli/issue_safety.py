@@ -29,6 +29,8 @@ URL_FIELDS = {"src": True, "href": True, "view_online_url": False}  # name -> re
 TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # C0 controls, DEL, C1 controls, and Unicode's line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Every level of Markdown nesting needs one of these (a list level adds two: ul and li).
+_MARKERS = re.compile(r"[*_~>\[+.)-]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, LF, CR allowed
 
 
@@ -61,7 +63,7 @@ def _problem(name: str, text: str) -> str | None:
             return url_problem(text, relative_ok=URL_FIELDS[name])
     if name == "template" and (not TEMPLATE_NAME.match(text) or ".." in text):
         return "give the name of a folder in templates/ (no '/', '\\' or '..')"
-    if len(text) > MAX_NESTING:  # shallower text cannot nest that deep
+    if 2 * len(_MARKERS.findall(text)) + 4 > MAX_NESTING:  # else it cannot nest that deep
         from newsletter_cli.markdown import nesting_depth
 
         depth = nesting_depth(text)
