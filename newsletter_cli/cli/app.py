@@ -67,9 +67,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from newsletter_cli.cli import build, lists, preview, send
+    from newsletter_cli.cli import build, lists, preview, publish, send
 
-    for module in (build, lists, send, preview):
+    for module in (build, lists, send, preview, publish):
         module.register(app)
 
 

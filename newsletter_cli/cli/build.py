@@ -57,6 +57,8 @@ def build(
 
 def check(issue: IssueArg) -> None:
     """Check an issue before sending: links, alt text, dates, subject, size. Errors exit 1."""
+    from rich.markup import escape
+
     from newsletter_cli.checks import run_checks
     from newsletter_cli.issue import load_issue
 
@@ -64,9 +66,10 @@ def check(issue: IssueArg) -> None:
     for finding in report.findings:
         colour = "red" if finding.severity == "error" else "yellow"
         line = f":{finding.line}" if finding.line else ""
-        about = f" [{finding.block}]" if finding.block else ""
+        about = f" \\[{escape(finding.block)}]" if finding.block else ""
+        where = _relative(Path(finding.path)) if finding.path else issue
         console.print(
-            f"{issue}{line}: [{colour}]{finding.severity}[/]: {finding.message}{about}",
+            f"{where}{line}: [{colour}]{finding.severity}[/]: {escape(finding.message)}{about}",
             markup=True,
         )
     summary = f"{len(report.errors)} errors, {len(report.warnings)} warnings"
