@@ -193,6 +193,10 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option("--resend-uncertain", help="Also send to recipients left 'uncertain'."),
         ] = False,
+        no_link_check: Annotated[
+            bool,
+            typer.Option("--no-link-check", help="Send without trying every link first."),
+        ] = False,
     ) -> None:
         """Send an issue to lists (or a test address), safely and resumably."""
         from rich.progress import (
@@ -211,6 +215,7 @@ def register(app: typer.Typer) -> None:
         plan = prepare_send(
             project, issue, lists or [], test_to=test_to or [], backend=backend, at=at,
             sandbox=sandbox, resend_uncertain=resend_uncertain, dry_run=dry_run,
+            link_check=not no_link_check,
         )  # fmt: skip
         show_plan(plan)
         if dry_run:

@@ -154,6 +154,26 @@ def _left_out(roster: Any, names: Sequence[str], shown: int = 10) -> list[str]:
     return lines
 
 
+def _check_links(issue: Issue, project: Project, path: Path, shown: int = 5) -> list[str]:
+    """Try every link; raise CheckFailed for a broken one, return the warnings."""
+    from newsletter_cli.links.check import check_links
+
+    report = check_links(issue, project)
+    if report.errors:
+        first = report.errors[0]
+        raise CheckFailed(
+            f"{len(report.errors)} link(s) do not work; nothing was sent (first: {first.message})",
+            path=first.path or path,
+            line=first.line,
+            hint=f"run 'newsletter check {path} --links' to see them all "
+            "(--no-link-check sends without trying the links)",
+        )
+    lines = [f"link: {w.message}" for w in report.warnings[:shown]]
+    if len(report.warnings) > shown:
+        lines.append(f"... and {len(report.warnings) - shown} more: newsletter check --links")
+    return lines
+
+
 def prepare_send(
     project: Project,
     issue_ref: str,
@@ -166,8 +186,13 @@ def prepare_send(
     resend_uncertain: bool = False,
     dry_run: bool = False,
     now: datetime | None = None,
+    link_check: bool = False,
 ) -> SendPlan:
-    """Check, resolve and render; change nothing. Raises if the send must not happen."""
+    """Check, resolve and render; change nothing. Raises if the send must not happen.
+
+    ``link_check``: for a send to lists (not a test or sandbox send), try every link
+    first (see newsletter_cli.links); a broken one stops the send.
+    """
     from newsletter_cli.checks import run_checks
     from newsletter_cli.config import load_config
     from newsletter_cli.issue import load_issue
@@ -207,6 +232,8 @@ def prepare_send(
         )
 
     warnings: list[str] = []
+    if link_check and not test_to and not sandbox:
+        warnings.extend(_check_links(issue, project, path))
     if backend_name == "sendgrid":
         if dry_run:
             if not os.environ.get(API_KEY_ENV, "").strip():
