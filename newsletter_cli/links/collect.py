@@ -50,8 +50,8 @@ def _model_links(model: Model, what: str | None) -> Iterator[tuple[str, Source]]
         yield link.url, Source(None, link.line or model.line, what)
     for name in ("body", "description", "intro"):
         text = getattr(model, name, None)
-        if not isinstance(text, str) or not text:
-            continue
+        if not isinstance(text, str) or not ("[" in text or "<" in text):
+            continue  # no brackets: no link or image (and no need to parse)
         line = model.field_line(name)
         for found in markdown.links(text):
             yield found.url, Source(None, line, what)

@@ -86,17 +86,22 @@ def _render(project: Project, template: str, name: str, context: dict[str, Any])
         raise _template_error(exc, folder) from None
 
 
+def _words(text: str | None) -> int:
+    """Words in Markdown as a reader sees them (link addresses left out)."""
+    return len(re.findall(r"\w+", re.sub(r"\]\([^)]*\)", "]", text or "")))
+
+
 def reading_minutes(issue: Issue) -> int:
     """Minutes to read the page (at least 1), shown as "5 min read" as on the blog."""
-    parts = [issue.title, issue.preheader]
+    words = _words(issue.title) + _words(issue.preheader)
     for block in public_blocks(issue):
         for name in ("heading", "title", "body", "intro", "description", "author", "role"):
             value = getattr(block, name, None)
-            if isinstance(value, str):
-                parts.append(markdown.to_text(value))
+            words += _words(value) if isinstance(value, str) else 0
         for _block, event in _events(block):
-            parts += [event.title, event.description, event.location or "", event.booking or ""]
-    words = len(re.findall(r"\w+", " ".join(parts)))
+            if event is not block:
+                words += _words(event.title) + _words(event.description)
+            words += _words(event.location) + _words(event.booking)
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
