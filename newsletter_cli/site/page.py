@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from newsletter_cli import datefmt, markdown
 from newsletter_cli.calendar import calendar_links, slugify
-from newsletter_cli.errors import InputError
+from newsletter_cli.errors import InputError, UnknownNameError
 from newsletter_cli.issue import Article, EventBlock, Events, Foreword
 from newsletter_cli.site import images, jsonld
 from newsletter_cli.site.urls import page_url
@@ -251,6 +251,21 @@ def render_index(
         ],  # fmt: skip
     }
     return _render(project, template, INDEX, context)
+
+
+def require_template(issue: Issue, project: Project) -> Path:
+    """The issue's template folder; an error naming the known ones if there is none."""
+    folder = project.templates_dir / issue.template
+    if not folder.is_dir():
+        parent = project.templates_dir
+        known = sorted(p.name for p in parent.iterdir() if p.is_dir()) if parent.is_dir() else []
+        raise UnknownNameError(
+            f"template: no template called {issue.template!r} in {parent} "
+            f"(known: {', '.join(known) or 'none'})",
+            path=issue.path,
+            line=issue.field_line("template"),
+        )
+    return folder
 
 
 def require_base(site_base: str | None, project: Project) -> str:

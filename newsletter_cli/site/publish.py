@@ -124,7 +124,6 @@ def publish(
 ) -> PublishResult:
     """Write the web edition of ``issue_paths`` (every issue when None) into ``out``."""
     from newsletter_cli.links.collect import placeholders
-    from newsletter_cli.render.pipeline import template_dir
 
     config = load_config(project)
     base = page.require_base(site_base(config), project)
@@ -145,7 +144,7 @@ def publish(
     writer = _Writer(result)
     used_images: dict[str, images.PreparedImage] = {}
     for issue in sorted(chosen, key=lambda i: i.name):
-        template_dir(issue, project)  # an unknown template is an error here too
+        page.require_template(issue, project)
         folder = out / issue.name
         writer.write(folder / "index.html", page.render_page(issue, project, config, site))
         entries = calendar_entries(issue)
