@@ -7,20 +7,16 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.build import _relative as _shown
 from newsletter_cli.cli.output import console, err_console
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def publish(
     issue: Annotated[
         Path | None,
-        typer.Argument(help="The issue file, e.g. issues/2025-09-regional-update.yaml."),
+        typer.Argument(
+            metavar="ISSUE", help="The issue file, e.g. issues/2025-09-regional-update.yaml."
+        ),
     ] = None,
     all_issues: Annotated[
         bool, typer.Option("--all", help="Publish every issue in issues/.")

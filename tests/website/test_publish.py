@@ -165,3 +165,11 @@ def test_cli_warns_about_links_still_to_fill_in(invoke, project_dir):
     result = invoke("publish", SEPTEMBER)
     assert result.exit_code == 0
     assert "2025-09-regional-update: 7 link(s) still say TODO" in result.output
+
+
+def test_the_cli_starts_without_pillow_or_the_site_package():
+    code = ("import sys, newsletter_cli.cli; "
+            "print([m for m in ('PIL', 'newsletter_cli.site.publish', 'newsletter_cli.links.check', "
+            "'urllib.request', 'concurrent.futures') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
