@@ -173,3 +173,14 @@ def test_the_cli_starts_without_pillow_or_the_site_package():
             "'urllib.request', 'concurrent.futures') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_unknown_template_is_named_with_the_known_ones(finished):
+    path = finished.root / SEPTEMBER
+    text = path.read_text(encoding="utf-8").replace("\nblocks:\n", "\ntemplate: regional-updat\nblocks:\n", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        publish(finished, [path])
+    line = text[: text.index("template: regional-updat")].count("\n") + 1
+    assert str(caught.value).startswith(f"{path}:{line}: template: no template called 'regional-updat'")
+    assert "(known: regional-update)" in str(caught.value)
