@@ -73,6 +73,18 @@ def make_backend(
     )
 
 
+def backend_delivers(name: str) -> bool:
+    """Whether the backend called ``name`` reaches people (its class's ``delivers``),
+    known before it is set up (no key needed): for the once-per-issue check."""
+    if name == "outbox":
+        from newsletter_cli.delivery.outbox import OutboxBackend as chosen
+    elif name == "sendgrid":
+        from newsletter_cli.delivery.sendgrid_backend import SendGridBackend as chosen
+    else:
+        raise ConfigError(f"unknown backend {name!r}; use outbox or sendgrid")
+    return bool(chosen.delivers)
+
+
 def unsubscribe_group(project: Project, config: Config) -> int:
     group = config.sendgrid.unsubscribe_group
     if group is None:
