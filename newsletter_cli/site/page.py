@@ -24,7 +24,7 @@ from markupsafe import Markup
 from newsletter_cli import datefmt, markdown
 from newsletter_cli.calendar import calendar_links, slugify
 from newsletter_cli.errors import InputError, UnknownNameError
-from newsletter_cli.issue import Article, EventBlock, Events, Foreword
+from newsletter_cli.issue import EventBlock, EventDetails
 from newsletter_cli.site import images, jsonld
 from newsletter_cli.site.urls import page_url
 
@@ -111,10 +111,12 @@ def public_blocks(issue: Issue) -> list[Block]:
 
 
 def _events(block: Block) -> list[tuple[Block, Any]]:
-    if isinstance(block, EventBlock):
+    """The events a block shows: itself (an event), or its list (events, and kinds like it)."""
+    if isinstance(block, EventDetails):
         return [(block, block)]
-    if isinstance(block, Events):
-        return [(block, event) for event in block.events]
+    events = getattr(block, "events", None)
+    if isinstance(events, list):
+        return [(block, event) for event in events if isinstance(event, EventDetails)]
     return []
 
 
@@ -202,7 +204,7 @@ def page_context(
         for _b, event in _events(block):
             event_id = ident if isinstance(block, EventBlock) else ids.make(event.title, "event-")
             events.append(_event_item(issue, event, event_id, url, site))
-        image = _image(block, project, root) if isinstance(block, Foreword | Article) else None
+        image = _image(block, project, root)
         sections.append({"id": ident, "heading": heading, "kind": kind, "block": block,
                          "events": events, "image": image})  # fmt: skip
     return {

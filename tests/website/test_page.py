@@ -237,3 +237,22 @@ def test_times_carry_the_uk_offset_of_their_day():
     assert when(datetime(2025, 10, 15, 9, 30)) == "2025-10-15T09:30:00+01:00"  # BST
     assert when(datetime(2025, 11, 27, 10, 0)) == "2025-11-27T10:00:00+00:00"  # GMT
     assert when(date(2025, 11, 27)) == "2025-11-27"
+
+
+def test_a_block_kind_without_a_web_template_is_shown_by_the_generic_one(finished):
+    """New block kinds (from a template or a later version) still publish: heading, text, events."""
+    from newsletter_cli.config import load_config
+    from newsletter_cli.site import page as web
+
+    issue = load_issue(finished.root / SEPTEMBER)
+    config = load_config(finished)
+    site = web.SiteInfo.of(finished, config, BASE)
+    context = web.page_context(issue, finished, config, site)
+    for section in context["sections"]:
+        section["kind"] = "diary"  # no blocks/diary.html.j2 anywhere
+    html = web._render(finished, issue.template, web.PAGE, context)
+    strict_parse(html)
+    assert html.count('class="block diary"') == len(issue.blocks)
+    assert "<h2>Regional SEND Co-ordinator</h2>" in html and "We welcome <strong>Natalie Bevan</strong>" in html
+    assert html.count('<article class="event"') == len(issue.all_events())  # single events too
+    assert len(scripts(html)) == len(scripts(web.render_page(issue, finished, config, site)))
