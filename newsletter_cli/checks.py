@@ -43,7 +43,8 @@ class Finding:
     message: str
     block: str | None = None
     line: int | None = None
-
+    #: The file the line is in, when it is not the issue file (newsletter.toml, a template).
+    path: str | None = None
 
 
 @dataclass
@@ -249,6 +250,9 @@ def run_checks(
     for block in issue.blocks:
         report.findings.extend(_block(issue, block))
     report.findings.extend(date_findings(issue, today or london_today(), test_send=test_send))
+    from newsletter_cli.site.checks import site_findings
+
+    report.findings.extend(site_findings(issue, project))
     html = render_email(issue, project).html
     report.html_bytes = len(html.encode("utf-8"))
     if report.html_bytes > GMAIL_CLIP_BYTES:

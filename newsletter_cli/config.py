@@ -34,6 +34,9 @@ class Sender(_Section):
     organisation: str = "West Midlands Children's Services Regional Team"
     address: str = "West Midlands, England"
     website: str | None = None
+    #: A logo for the email header and the web page: a file under images/ or an https:// URL.
+    logo: str | None = None
+    logo_alt: str | None = None
 
     @field_validator("from_email", "reply_to")
     @classmethod
@@ -44,8 +47,20 @@ class Sender(_Section):
 
 
 class Site(_Section):
-    #: Where the web copy of an issue lives; ``{slug}`` is replaced by the issue's name.
+    #: Where `newsletter publish`'s folder is served: each issue is at ``<base_url><name>/``.
+    base_url: str | None = None
+    #: The web edition's name (its index page and feed); default: the sender's organisation.
+    title: str | None = None
+    #: Older setting: the web copy of an issue, ``{slug}`` replaced by the issue's name.
+    #: Ignored when base_url is set (see newsletter_cli.site.urls).
     view_online_url: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+            raise ValueError("write the full address, e.g. https://updates.example.org/news/")
+        return value
 
     @field_validator("view_online_url")
     @classmethod

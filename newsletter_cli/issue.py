@@ -254,6 +254,8 @@ class Issue(Model):
     issue_date: When
     subject: str = ""
     preheader: str = ""
+    #: Who the web page names as its author (default: the sender's organisation).
+    author: str = ""
     template: str = "regional-update"
     slug: str | None = None
     view_online_url: str | None = None

@@ -18,7 +18,8 @@ def test_defaults_without_a_file(tmp_path):
 def test_sample_config(project):
     config = load_config(project)
     assert config.sendgrid.unsubscribe_group == 12345
-    assert "{slug}" in config.site.view_online_url
+    assert config.site.base_url == "https://updates.example.org/regional-update/"
+    assert config.sender.logo == "images/regional-update-logo.png" and config.sender.logo_alt
 
 
 @pytest.mark.parametrize(

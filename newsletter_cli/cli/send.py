@@ -247,6 +247,10 @@ def register(app: typer.Typer) -> None:
                 "--strict", help="Refuse while any recipient-file problem may keep someone off."
             ),
         ] = False,
+        no_link_check: Annotated[
+            bool,
+            typer.Option("--no-link-check", help="Send without trying every link first."),
+        ] = False,
     ) -> None:
         """Send an issue to lists (or a test address), safely and resumably.
 
@@ -271,7 +275,7 @@ def register(app: typer.Typer) -> None:
         plan = prepare_send(
             project, issue, lists or [], test_to=test_to or [], backend=backend, at=at,
             sandbox=sandbox, resend_uncertain=resend_uncertain, allow_repeat=allow_repeat,
-            dry_run=dry_run,
+            dry_run=dry_run, link_check=not no_link_check,
         )  # fmt: skip
         show_plan(plan)
         if strict:

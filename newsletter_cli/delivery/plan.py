@@ -170,6 +170,26 @@ def group_by_audience(
     return groups
 
 
+def _check_links(issue: Issue, project: Project, path: Path, shown: int = 5) -> list[str]:
+    """Try every link; raise CheckFailed for a broken one, return the warnings."""
+    from newsletter_cli.links.check import check_links
+
+    report = check_links(issue, project)
+    if report.errors:
+        first = report.errors[0]
+        raise CheckFailed(
+            f"{len(report.errors)} link(s) do not work; nothing was sent (first: {first.message})",
+            path=first.path or path,
+            line=first.line,
+            hint=f"run 'newsletter check {path} --links' to see them all "
+            "(--no-link-check sends without trying the links)",
+        )
+    lines = [f"link: {w.message}" for w in report.warnings[:shown]]
+    if len(report.warnings) > shown:
+        lines.append(f"... and {len(report.warnings) - shown} more: newsletter check --links")
+    return lines
+
+
 def prepare_send(
     project: Project,
     issue_ref: str,
@@ -183,8 +203,13 @@ def prepare_send(
     allow_repeat: bool = False,
     dry_run: bool = False,
     now: datetime | None = None,
+    link_check: bool = False,
 ) -> SendPlan:
-    """Check, resolve and render; change nothing. Raises if the send must not happen."""
+    """Check, resolve and render; change nothing. Raises if the send must not happen.
+
+    ``link_check``: for a send to lists (not a test or sandbox send), try every link
+    first (see newsletter_cli.links); a broken one stops the send.
+    """
     from newsletter_cli.checks import run_checks
     from newsletter_cli.config import load_config
     from newsletter_cli.issue import load_issue
@@ -299,6 +324,8 @@ def prepare_send(
             "the issue file changed since this send started: people still to get it will "
             "receive the new version"
         )
+    if link_check and mode == "live":  # last: the slow part, once everything else holds
+        warnings.extend(_check_links(issue, project, path))
     return SendPlan(
         send_id=send_id,
         issue=issue,
