@@ -37,6 +37,8 @@ def show_plan(plan: SendPlan) -> None:
     backend = (
         "outbox (writes .eml files; nothing leaves this machine)"
         if plan.backend == "outbox"
+        else plan.backend_label
+        if plan.backend_label
         else "SendGrid sandbox (checked by SendGrid, delivered to nobody)"
         if plan.mode == "sandbox"
         else "SendGrid (real email)"
@@ -124,6 +126,8 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
             f"SendGrid will send to {accepted} recipient(s) at {plan.send_at:%d %B %Y %H:%M %Z}. "
             f"To stop it: newsletter cancel {plan.send_id}"
         )
+    elif plan.backend == "smtp":
+        console.print(f"The SMTP server accepted the email for {accepted} recipient(s).")
     else:
         console.print(f"SendGrid accepted the email for {accepted} recipient(s).")
     if result.recovered:
@@ -135,10 +139,16 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
     if uncertain:
         console.print(
             f"[yellow]{uncertain} uncertain[/]: a request left but no answer came, so they may "
-            "have it. Check SendGrid's Email Activity; to send to them again, run the same "
+            f"have it. Check {_where_to_check(plan)}; to send to them again, run the same "
             "command with --resend-uncertain. "
             f"'newsletter history {plan.send_id}' lists them."
         )
+
+
+def _where_to_check(plan: SendPlan) -> str:
+    if plan.backend == "smtp":
+        return "the mailbox's Sent Items or the mail server's message trace"
+    return "SendGrid's Email Activity"
 
 
 def _shown(path: object) -> str:
@@ -187,7 +197,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
         backend: Annotated[
             str | None,
-            typer.Option("--backend", help="outbox or sendgrid (default: newsletter.toml)."),
+            typer.Option("--backend", help="outbox, sendgrid or smtp (default: newsletter.toml)."),
         ] = None,
         resend_uncertain: Annotated[
             bool,

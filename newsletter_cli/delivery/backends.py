@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from newsletter_cli.config import Config
     from newsletter_cli.delivery.base import Backend
     from newsletter_cli.delivery.sendgrid_backend import RetryPolicy
+    from newsletter_cli.delivery.smtp_settings import SmtpServer
     from newsletter_cli.project import Project
 
 API_KEY_ENV = "SENDGRID_API_KEY"
@@ -53,8 +54,10 @@ def make_backend(
             from_name=sender.from_name,
             reply_to=sender.reply_to,
         )
+    if name == "smtp":
+        return smtp_backend(project, config)
     if name != "sendgrid":
-        raise ConfigError(f"unknown backend {name!r}; use outbox or sendgrid")
+        raise ConfigError(f"unknown backend {name!r}; use outbox, sendgrid or smtp")
     key = api_key()
     group = unsubscribe_group(project, config)
     from newsletter_cli.delivery.sendgrid_backend import SendGridBackend
@@ -83,3 +86,43 @@ def unsubscribe_group(project: Project, config: Config) -> int:
             "(SendGrid: Suppressions > Unsubscribe Groups)",
         )
     return group
+
+
+def smtp_backend(project: Project, config: Config) -> Backend:
+    """The SMTP backend; its daily limit counts what the journal says went in the last day."""
+    from newsletter_cli.delivery.message import Letterhead
+    from newsletter_cli.delivery.smtp import SmtpBackend
+    from newsletter_cli.delivery.smtp_settings import smtp_password, smtp_server
+
+    server = smtp_server(project, config)
+    sender = config.sender
+    letterhead = Letterhead(sender.from_email, sender.from_name, sender.reply_to)
+    return SmtpBackend(
+        server,
+        smtp_password(server),
+        letterhead,
+        sent_since=lambda since: smtp_sent_since(project, since),
+    )
+
+
+def smtp_preflight(project: Project, config: Config, dry_run: bool) -> SmtpServer:
+    """The SMTP settings, checked before anything is sent (the password only for real)."""
+    from newsletter_cli.delivery.smtp_settings import smtp_server
+
+    server = smtp_server(project, config)
+    if not dry_run:
+        from newsletter_cli.delivery.smtp_settings import smtp_password
+
+        smtp_password(server)
+    return server
+
+
+def smtp_sent_since(project: Project, since: float) -> int:
+    """Recipients this project's SMTP sends had accepted since unix time ``since``."""
+    from newsletter_cli.journal import Journal
+
+    journal = Journal.open_existing(project.journal_path)
+    if journal is None:
+        return 0
+    with journal:
+        return journal.accepted_since("smtp", since)

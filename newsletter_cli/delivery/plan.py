@@ -17,9 +17,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from newsletter_cli.delivery.backends import API_KEY_ENV, api_key, unsubscribe_group
+from newsletter_cli.delivery.backends import (
+    API_KEY_ENV,
+    api_key,
+    smtp_preflight,
+    smtp_sent_since,
+    unsubscribe_group,
+)
 from newsletter_cli.delivery.base import Status
 from newsletter_cli.delivery.deliver import Variant
+from newsletter_cli.delivery.smtp_limits import DAY
+from newsletter_cli.delivery.smtp_settings import plan_notes
 from newsletter_cli.errors import CheckFailed, ConfigError, InputError, Refused
 from newsletter_cli.journal import Journal
 from newsletter_cli.recipients.contact import Contact
@@ -53,6 +61,7 @@ class SendPlan:
     issue_changed: bool = False
     resend_uncertain: bool = False
     warnings: list[str] = field(default_factory=list)
+    backend_label: str = ""  # how the confirmation screen names the backend (smtp: the server)
 
     @property
     def recipients(self) -> int:
@@ -177,15 +186,15 @@ def prepare_send(
     now = now or datetime.now(LONDON)
     config = load_config(project)
     backend_name = backend or config.delivery.backend
-    if backend_name not in ("outbox", "sendgrid"):
-        raise ConfigError(f"unknown backend {backend_name!r}; use outbox or sendgrid")
+    if backend_name not in ("outbox", "sendgrid", "smtp"):
+        raise ConfigError(f"unknown backend {backend_name!r}; use outbox, sendgrid or smtp")
     sandbox = sandbox or (backend_name == "sendgrid" and config.sendgrid.sandbox)
     if sandbox and backend_name != "sendgrid":
-        raise Refused("--sandbox is SendGrid's sandbox mode; the outbox backend has none",
+        raise Refused(f"--sandbox is SendGrid's sandbox mode; the {backend_name} backend has none",
                       hint="add --backend sendgrid, or leave out --sandbox")  # fmt: skip
     send_at = parse_at(at, now) if at else None
     if send_at is not None and backend_name != "sendgrid":
-        raise Refused("the outbox backend cannot schedule a send (--at)",
+        raise Refused(f"the {backend_name} backend cannot schedule a send (--at)",
                       hint="add --backend sendgrid to schedule, or leave out --at")  # fmt: skip
     if test_to and lists:
         raise InputError("give either --test-to or --list, not both",
@@ -214,6 +223,7 @@ def prepare_send(
         else:
             api_key()
         unsubscribe_group(project, config)
+    smtp = smtp_preflight(project, config, dry_run) if backend_name == "smtp" else None
 
     suppressed: list[Contact] = []
     if test_to:
@@ -267,14 +277,14 @@ def prepare_send(
                 accepted_before = mine[Status.ACCEPTED]
                 uncertain_before = mine[Status.UNCERTAIN] + mine[Status.SENDING]
             tested = any(r.mode == "test" and r.issue == issue.name for r in journal.sends())
-    if mode == "live" and not tested and backend_name == "sendgrid":
+    if mode == "live" and not tested and backend_name != "outbox":
         warnings.append("no test send of this issue yet: try --test-to YOUR-ADDRESS first")
     if changed and previous.get(Status.ACCEPTED):
         warnings.append(
             "the issue file changed since this send started: people still to get it will "
             "receive the new version"
         )
-    return SendPlan(
+    plan = SendPlan(
         send_id=send_id,
         issue=issue,
         issue_sha=sha,
@@ -292,3 +302,8 @@ def prepare_send(
         resend_uncertain=resend_uncertain,
         warnings=warnings,
     )
+    if smtp is not None:
+        sent = smtp_sent_since(project, now.timestamp() - DAY)
+        plan.backend_label, notes = plan_notes(smtp, plan.to_send, sent)
+        plan.warnings.extend(notes)
+    return plan

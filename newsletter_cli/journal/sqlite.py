@@ -288,3 +288,12 @@ class Journal:
             params += wanted
         rows = self._db.execute(query + " ORDER BY email", params)
         return [RecipientRecord(e, Status(s), m, r, a) for e, s, m, r, a in rows]
+
+    def accepted_since(self, backend: str, since: float) -> int:
+        """Recipients accepted through ``backend`` since unix time ``since`` (daily limits)."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM recipients JOIN sends ON sends.id = recipients.send_id"
+            " WHERE sends.backend = ? AND recipients.status = ? AND recipients.updated >= ?",
+            (backend, Status.ACCEPTED.value, since),
+        ).fetchone()
+        return int(row[0])
