@@ -24,7 +24,7 @@ def test_sample_config(project):
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ("[sender]\nfrom_email = 'nope'\n", 2, "sender.from_email: Value error, not an email"),
+        ("[sender]\nfrom_email = 'nope'\n", 2, "sender.from_email: not an email"),
         ("[delivery]\nbackend = 'carrier-pigeon'\n", 2, "delivery.backend"),
         ("[sender\nfrom_email = 'a@b.org'\n", 1, "TOML syntax"),
     ],
