@@ -258,6 +258,7 @@ def prepare_send(
         if not resolution.members:
             warnings.append("the lists have nobody to send to")
         warnings.extend(_left_out(roster, names))
+        warnings.extend(str(p) for p in roster.skipped_files)  # files in recipients/ not read
 
     subject = variants[0].email.subject if variants else issue.subject
     sha = file_sha(path)
