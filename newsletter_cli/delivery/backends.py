@@ -105,16 +105,19 @@ def smtp_backend(project: Project, config: Config) -> Backend:
     )
 
 
-def smtp_preflight(project: Project, config: Config, dry_run: bool) -> SmtpServer:
-    """The SMTP settings, checked before anything is sent (the password only for real)."""
-    from newsletter_cli.delivery.smtp_settings import smtp_server
+def smtp_preflight(project: Project, config: Config, dry_run: bool) -> tuple[SmtpServer, str]:
+    """The SMTP settings, checked before anything is sent; a warning for a dry run without
+    the password (a real send needs it and stops here without it)."""
+    from newsletter_cli.delivery.smtp_settings import smtp_password, smtp_server
 
     server = smtp_server(project, config)
-    if not dry_run:
-        from newsletter_cli.delivery.smtp_settings import smtp_password
-
+    try:
         smtp_password(server)
-    return server
+    except ConfigError as exc:
+        if not dry_run:
+            raise
+        return server, f"{exc.message}: a real send would stop"
+    return server, ""
 
 
 def smtp_sent_since(project: Project, since: float) -> int:

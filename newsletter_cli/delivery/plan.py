@@ -223,7 +223,10 @@ def prepare_send(
         else:
             api_key()
         unsubscribe_group(project, config)
-    smtp = smtp_preflight(project, config, dry_run) if backend_name == "smtp" else None
+    smtp = None
+    if backend_name == "smtp":
+        smtp, problem = smtp_preflight(project, config, dry_run)
+        warnings.extend([problem] if problem else [])
 
     suppressed: list[Contact] = []
     if test_to:
