@@ -73,6 +73,18 @@ def queue_id(reply: str) -> str:
     return reply.strip()[:200]
 
 
+def _auth_hint(reason: str) -> str:
+    if "5.7.30" in reason:  # Microsoft 365 with passwords for SMTP AUTH retired
+        return (
+            "this Microsoft 365 tenant no longer accepts a password for SMTP (Basic "
+            "authentication retired); send through another SMTP relay, or --backend sendgrid"
+        )
+    return (
+        f"check [smtp] user and {PASSWORD_ENV} (Microsoft 365: SMTP AUTH must be enabled "
+        "for the mailbox; use an app password with MFA)"
+    )
+
+
 def _words(code: int, reply: bytes | str) -> str:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
     return f"{code} " + "; ".join(line.strip() for line in text.splitlines() if line.strip())
@@ -194,11 +206,7 @@ class SmtpBackend:
                 reason = f"{reason} (gave up after {tries} tries)"
             failed = Outcome(contact.email, Status.FAILED, reason=reason)
             if answer.kind == "auth":
-                return failed, AuthError(
-                    reason,
-                    hint=f"check [smtp] user and {PASSWORD_ENV} (Microsoft 365: SMTP AUTH "
-                    "must be enabled for the mailbox; use an app password with MFA)",
-                ), tries
+                return failed, AuthError(reason, hint=_auth_hint(reason)), tries
             if answer.kind in ("stop", "unavailable"):
                 return failed, DeliveryError(f"the send stopped: {reason}"), tries
             if answer.kind == "retry" or answer.stage == "data":

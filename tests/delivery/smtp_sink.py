@@ -159,6 +159,7 @@ class SmtpSink:
         self.handler = SinkHandler()
         self.connections = 0
         self.logins: list[str] = []
+        self.basic_auth_retired = False  # answer as Microsoft 365 does without passwords
         self.port = free_port()
         kwargs: dict = {"hostname": "127.0.0.1", "port": self.port,
                         "server_hostname": "sink.test", "ident": "sink"}  # fmt: skip
@@ -177,6 +178,9 @@ class SmtpSink:
     def _authenticate(self, server, session, envelope, mechanism, auth_data):
         ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == USER
               and auth_data.password.decode() == PASSWORD)  # fmt: skip
+        if ok and self.basic_auth_retired:
+            return AuthResult(success=False, handled=False, message="550 5.7.30 Basic "
+                              "authentication is not supported for Client Submission.")  # fmt: skip
         if ok:
             self.logins.append(mechanism)
         return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535

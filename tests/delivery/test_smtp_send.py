@@ -255,6 +255,18 @@ def test_a_refused_login_stops_with_a_hint_and_never_shows_the_password(clock, j
     assert all(PASSWORD not in (r.reason or "") for r in journal.recipients("2025-09--dcs-smtp01"))
 
 
+def test_microsoft_365_without_passwords_says_so(clock, journal):
+    sink = SmtpSink(auth=True)
+    sink.basic_auth_retired = True
+    sink.start()
+    try:
+        result = run(journal, make_backend(sink, clock, password=PASSWORD), people(2))
+    finally:
+        sink.stop()
+    assert isinstance(result.stopped, AuthError) and "550 5.7.30" in str(result.stopped)
+    assert "no longer accepts a password" in result.stopped.hint and not sink.accepted
+
+
 @pytest.fixture(scope="module")
 def ca() -> trustme.CA:
     return trustme.CA()
