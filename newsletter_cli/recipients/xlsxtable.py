@@ -27,7 +27,8 @@ from newsletter_cli.recipients.problems import Problem, SheetRow
 
 #: How far down a sheet the header row is looked for (past title rows and notes).
 HEADER_SEARCH_ROWS = 20
-_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_END_OF_CELLS = re.compile(rb"</(?:\w+:)?sheetData\s*>|<(?:\w+:)?sheetData\s*/>")
+_MERGE_REF = re.compile(rb"""<(?:\w+:)?mergeCell\s[^>]*?\bref\s*=\s*["']([^"']+)["']""")
 _ZERO_PADDED = re.compile(r"^[0 \-]*0[0 \-]*$")  # '00000 000000', '0000-000-0000'
 
 
@@ -163,27 +164,29 @@ def _has_data(worksheet) -> bool:
 def _merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
     """(min_col, min_row, max_col, max_row) of each merged range.
 
-    openpyxl's read-only sheets do not parse ``<mergeCells>`` (it follows the cells in
-    the sheet's XML), so it is read here from the same part, streamed.
+    openpyxl's read-only sheets do not parse ``<mergeCells>``, which follows the cells in
+    the sheet's XML; so the part is streamed again, skipping to the end of the cells, and
+    what follows (a few elements) is parsed.
     """
     from openpyxl.utils.cell import range_boundaries
 
-    found = []
-    data = None
+    tail = b""
     with worksheet._get_source() as source:
-        for event, element in ElementTree.iterparse(source, events=("start", "end")):
-            tag = element.tag.removeprefix(_SHEET_NS)
-            if event == "start":
-                if tag == "sheetData":
-                    data = element
-                continue
-            if tag == "row" and data is not None:
-                data.clear()  # rows are not needed here: keep memory flat
-            elif tag == "mergeCell" and element.get("ref"):
-                try:
-                    found.append(range_boundaries(element.get("ref")))
-                except ValueError:
-                    continue
+        while chunk := source.read(1 << 20):
+            tail += chunk
+            end = _END_OF_CELLS.search(tail)
+            if end is not None:
+                tail = tail[end.end() :] + source.read()
+                break
+            tail = tail[-64:]
+        else:
+            return []
+    found = []
+    for ref in _MERGE_REF.findall(tail):
+        try:
+            found.append(range_boundaries(ref.decode("ascii")))
+        except (ValueError, UnicodeDecodeError):
+            continue
     return found
 
 
@@ -205,11 +208,11 @@ def _read_sheet(worksheet, path: Path, shown: str) -> SheetTable | None:
                 values.pop()
             if values:
                 rows[number] = values
+        if not rows:
+            return None
         merges = _merged_ranges(worksheet)
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError) as exc:
         raise InputError(f"sheet {sheet!r} cannot be read ({exc})", path=shown) from None
-    if not rows:
-        return None
     numbers = sorted(rows)
     header_at = next(
         (n for n in numbers[:HEADER_SEARCH_ROWS] if _is_email_header(rows[n])), None
