@@ -70,3 +70,9 @@ class DeliveryError(NewsletterError):
 
 class AuthError(DeliveryError):
     """The mail service rejected the credentials."""
+
+
+class Interrupted(NewsletterError):
+    """Ctrl-C: the run stopped cleanly between two steps, with everything recorded."""
+
+    exit_code = 130

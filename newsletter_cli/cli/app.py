@@ -45,6 +45,9 @@ class NewsletterGroup(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:  # `newsletter history ... --csv | head`: the reader had enough
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except Exception as exc:  # noqa: BLE001 - the one place errors become exit codes
             if os.environ.get("NEWSLETTER_DEBUG") and not isinstance(exc, NewsletterError):
                 raise
@@ -67,9 +70,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from newsletter_cli.cli import build, lists, preview, send
+    from newsletter_cli.cli import build, history, lists, preview, send
 
-    for module in (build, lists, send, preview):
+    for module in (build, lists, send, history, preview):
         module.register(app)
 
 

@@ -1,4 +1,4 @@
-"""`newsletter send`, `newsletter cancel`, `newsletter history`: delivering an issue.
+"""`newsletter send`: delivering an issue (`cancel` and `history` are in cli/history.py).
 
 Thin commands over :mod:`newsletter_cli.delivery`; nothing heavy is
 imported until a command runs.
@@ -7,7 +7,6 @@ imported until a command runs.
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,8 +16,10 @@ from newsletter_cli.cli.output import console, err_console
 if TYPE_CHECKING:
     from newsletter_cli.delivery.deliver import RunResult
     from newsletter_cli.delivery.plan import SendPlan
+    from newsletter_cli.project import Project
 
-ROWS = ("accepted", "failed", "uncertain", "suppressed", "invalid", "queued", "cancelled")
+ROWS = ("accepted", "failed", "uncertain", "skipped", "suppressed", "invalid", "queued",
+        "cancelled")
 
 
 def is_terminal() -> bool:
@@ -47,6 +48,8 @@ def show_plan(plan: SendPlan) -> None:
     lines = [
         ("Issue", f"{plan.issue.name} ({issue_path})"),
         ("Subject", plan.subject),
+        ("From", plan.sender),
+        ("Reply-To", plan.reply_to),
         ("Test to" if plan.test else "Lists", ", ".join(plan.lists)),
         ("Recipients", _recipients_line(plan)),
         ("Versions", _versions_line(plan)),
@@ -58,6 +61,12 @@ def show_plan(plan: SendPlan) -> None:
     width = max(len(k) for k, _ in lines)
     for key, value in lines:
         console.print(f"[bold]{key:<{width}}[/]  {_esc(value)}")
+    for other, count in sorted(plan.repeats.items()):
+        if plan.allow_repeat:
+            console.print(f"[yellow]--allow-repeat:[/] {count} already received this issue in "
+                          f"send {_esc(other)}; they will get it again")  # fmt: skip
+        else:
+            console.print(f"{count} already received this issue in send {_esc(other)}; skipped")
     for warning in plan.warnings:
         console.print(f"[yellow]warning:[/] {_esc(warning)}")
 
@@ -68,6 +77,8 @@ def _recipients_line(plan: SendPlan) -> str:
         parts.append(f"{len(plan.suppressed)} more held back (suppressed)")
     if plan.already_accepted:
         parts.append(f"{plan.already_accepted} already sent by an earlier run")
+    if plan.skipped:
+        parts.append(f"{plan.skipped} already received this issue (skipped)")
     if plan.uncertain:
         parts.append(
             f"{plan.uncertain} uncertain, "
@@ -88,7 +99,7 @@ def confirm(plan: SendPlan, yes: bool) -> None:
     """Ask before sending; refuse when nobody can be asked."""
     from newsletter_cli.errors import Refused
 
-    if yes:
+    if yes or plan.test:  # a test send reaches only the addresses typed
         return
     if not is_terminal():
         raise Refused(
@@ -111,7 +122,7 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
     for name in ROWS:
         run_n = sum(n for s, n in result.this_run.items() if s.value == name)
         all_n = sum(n for s, n in result.totals.items() if s.value == name)
-        if name in ("queued", "cancelled") and not (run_n or all_n):
+        if name in ("queued", "cancelled", "skipped") and not (run_n or all_n):
             continue
         table.add_row(name, str(run_n), str(all_n))
     console.print(table)
@@ -130,6 +141,8 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
         console.print(f"The SMTP server accepted the email for {accepted} recipient(s).")
     else:
         console.print(f"SendGrid accepted the email for {accepted} recipient(s).")
+    for other, count in sorted(result.skipped_by.items()):
+        console.print(f"{count} skipped: already received this issue in send {_esc(other)}.")
     if result.recovered:
         console.print(
             f"[yellow]{result.recovered} recipient(s) were in flight when an earlier run "
@@ -139,16 +152,17 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
     if uncertain:
         console.print(
             f"[yellow]{uncertain} uncertain[/]: a request left but no answer came, so they may "
-            f"have it. Check {_where_to_check(plan)}; to send to them again, run the same "
-            "command with --resend-uncertain. "
+            f"have it. {_uncertain_advice(plan)} "
             f"'newsletter history {plan.send_id}' lists them."
         )
 
 
-def _where_to_check(plan: SendPlan) -> str:
+def _uncertain_advice(plan: SendPlan) -> str:
     if plan.backend == "smtp":
-        return "the mailbox's Sent Items or the mail server's message trace"
-    return "SendGrid's Email Activity"
+        return ("Check the mailbox's Sent Items or the mail server's message trace; to send to "
+                "them again, run the same command with --resend-uncertain.")  # fmt: skip
+    return ("Later, the same command with --check-uncertain asks SendGrid's Email Activity "
+            "which it has (--resend-uncertain sends to them all again).")  # fmt: skip
 
 
 def _shown(path: object) -> str:
@@ -160,18 +174,43 @@ def _shown(path: object) -> str:
         return str(path)
 
 
+def resume_command(plan: SendPlan) -> str:
+    """The exact command that resumes this send."""
+    import shlex
+
+    issue = str(plan.issue.path or plan.issue.name)
+    words = ["newsletter", "send", _shown(issue)]
+    for name in plan.lists:
+        words += ["--test-to" if plan.test else "--list", name]
+    words += ["--backend", plan.backend]
+    if plan.mode == "sandbox":
+        words.append("--sandbox")
+    if plan.allow_repeat:
+        words.append("--allow-repeat")
+    return shlex.join(words)
+
+
 def _resume_hint(plan: SendPlan) -> str:
-    issue = plan.issue.path or plan.issue.name
-    targets = " ".join(f"--list {name}" for name in plan.lists) if not plan.test else ""
     return (
-        f"nothing is lost: run 'newsletter send {issue} {targets}'".rstrip()
-        + " again to resume (nobody already sent to gets it twice); "
-        f"'newsletter history {plan.send_id}' shows who is left"
+        f"nothing is lost: run '{resume_command(plan)}' again to resume (nobody already sent "
+        f"to gets it twice); 'newsletter history {plan.send_id}' shows who is left"
     )
 
 
+def nothing_new(plan: SendPlan) -> str | None:
+    """Why a live send would reach nobody new, or None when it would reach someone."""
+    if plan.test or plan.to_send:
+        return None
+    if not plan.recipients:
+        return "Nothing to send: the list(s) have nobody to send to."
+    if plan.uncertain and not plan.resend_uncertain:
+        return (f"Nothing to send: everyone on the list(s) already has it, or is uncertain "
+                f"({plan.uncertain}); see --check-uncertain.")  # fmt: skip
+    return "Nothing to send: everyone on the list(s) already has it."
+
+
 def register(app: typer.Typer) -> None:
-    """Add send, cancel and history to the app."""
+    """Add send to the app."""
 
     @app.command()
     def send(
@@ -203,8 +242,21 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option("--resend-uncertain", help="Also send to recipients left 'uncertain'."),
         ] = False,
+        allow_repeat: Annotated[
+            bool,
+            typer.Option("--allow-repeat", help="Also send to people who already received this "
+                         "issue in another send (a second copy)."),  # fmt: skip
+        ] = False,
+        check_uncertain: Annotated[
+            bool,
+            typer.Option("--check-uncertain", help="Ask SendGrid's Email Activity about this "
+                         "send's uncertain recipients; send nothing."),  # fmt: skip
+        ] = False,
     ) -> None:
-        """Send an issue to lists (or a test address), safely and resumably."""
+        """Send an issue to lists (or a test address), safely and resumably.
+
+        Example: newsletter send issues/2025-09-regional-update.yaml --list send-network
+        """
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -218,16 +270,22 @@ def register(app: typer.Typer) -> None:
         from newsletter_cli.project import Project
 
         project = Project.find()
+        if check_uncertain:
+            _check_uncertain(project, issue, lists or [], backend, sandbox, bool(test_to))
+            return
         plan = prepare_send(
             project, issue, lists or [], test_to=test_to or [], backend=backend, at=at,
-            sandbox=sandbox, resend_uncertain=resend_uncertain, dry_run=dry_run,
+            sandbox=sandbox, resend_uncertain=resend_uncertain, allow_repeat=allow_repeat,
+            dry_run=dry_run,
         )  # fmt: skip
         show_plan(plan)
         if dry_run:
             console.print("Dry run: nothing was sent and nothing was written.")
             return
-        if plan.to_send == 0 and plan.recipients:
-            console.print("Nothing to send: everyone on the list already has it.")
+        reason = nothing_new(plan)
+        if reason:
+            console.print(reason)
+            return
         confirm(plan, yes)
         columns = (
             TextColumn("{task.description}"),
@@ -253,58 +311,20 @@ def register(app: typer.Typer) -> None:
                 error.hint = _resume_hint(plan)
             raise error
 
-    @app.command()
-    def cancel(
-        send_id: Annotated[str, typer.Argument(help="The send id ('newsletter history').")],
-    ) -> None:
-        """Cancel a scheduled send (--at) that has not gone yet."""
-        from newsletter_cli.delivery.cancel import cancel_send
-        from newsletter_cli.project import Project
 
-        record, count = cancel_send(Project.find(), send_id)
-        console.print(
-            f"Cancelled {_esc(record.id)}: {count} recipient(s) will not get it. "
-            "Run the same send again to send or schedule it anew."
-        )
+def _check_uncertain(
+    project: Project, issue: str, lists: list[str], backend: str | None, sandbox: bool, test: bool
+) -> None:
+    """send --check-uncertain: resolve the send's uncertain recipients, say what next."""
+    from newsletter_cli.delivery.plan import find_send_id
+    from newsletter_cli.delivery.uncertain import check_uncertain
+    from newsletter_cli.errors import InputError, Refused
 
-    @app.command()
-    def history(
-        send_id: Annotated[
-            str | None, typer.Argument(help="Show one send and who did not get it.")
-        ] = None,
-    ) -> None:
-        """Every send with its counts; or one send's failures."""
-        from newsletter_cli.journal.history import history as all_sends
-        from newsletter_cli.journal.history import send_details
-        from newsletter_cli.project import Project
-
-        project = Project.find()
-        if send_id is None:
-            sends = all_sends(project)
-            if not sends:
-                console.print("No sends yet.")
-                return
-            for entry in sends:
-                record = entry.record
-                started = datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M")
-                counts = ", ".join(
-                    f"{n} {s.value}" for s, n in sorted(entry.counts.items()) if n
-                )
-                console.print(f"[bold]{_esc(record.id)}[/]  ({record.mode}, {record.backend}, "
-                              f"{record.state})")  # fmt: skip
-                console.print(f"  {started}  {_esc(', '.join(record.lists))}: "
-                              f"{counts or 'nobody'}")  # fmt: skip
-            return
-        entry, problems = send_details(project, send_id)
-        record = entry.record
-        console.print(f"[bold]{_esc(record.id)}[/]: {_esc(record.issue)} to "
-                      f"{_esc(', '.join(record.lists))} ({record.mode}, {record.backend}), "
-                      f"{record.state}")  # fmt: skip
-        counts = ", ".join(f"{n} {s.value}" for s, n in sorted(entry.counts.items()))
-        console.print(counts or "no recipients recorded")
-        if not problems:
-            console.print("Nobody failed.")
-            return
-        for row in problems:
-            reason = f": {_esc(row.reason)}" if row.reason else ""
-            console.print(f"{row.email}  [bold]{row.status.value}[/]{reason}")
+    if test:
+        raise InputError("--check-uncertain looks at a send to lists: give --list, not --test-to")
+    send_id = find_send_id(project, issue, lists, backend=backend, sandbox=sandbox)
+    found = check_uncertain(project, send_id)
+    for line in found.summary():
+        console.print(_esc(line))
+    if found.unavailable:
+        raise Refused(f"{found.unavailable}; {len(found.waiting)} stay uncertain")

@@ -76,6 +76,20 @@ def make_backend(
     )
 
 
+def backend_delivers(name: str) -> bool:
+    """Whether the backend called ``name`` reaches people (its class's ``delivers``),
+    known before it is set up (no key needed): for the once-per-issue check."""
+    if name == "outbox":
+        from newsletter_cli.delivery.outbox import OutboxBackend as chosen
+    elif name == "sendgrid":
+        from newsletter_cli.delivery.sendgrid_backend import SendGridBackend as chosen
+    elif name == "smtp":
+        from newsletter_cli.delivery.smtp import SmtpBackend as chosen
+    else:
+        raise ConfigError(f"unknown backend {name!r}; use outbox, sendgrid or smtp")
+    return bool(chosen.delivers)
+
+
 def unsubscribe_group(project: Project, config: Config) -> int:
     group = config.sendgrid.unsubscribe_group
     if group is None:
@@ -122,9 +136,9 @@ def smtp_preflight(project: Project, config: Config, dry_run: bool) -> tuple[Smt
 
 def smtp_sent_since(project: Project, since: float) -> int:
     """Recipients this project's SMTP sends had accepted since unix time ``since``."""
-    from newsletter_cli.journal import Journal
+    from newsletter_cli.journal import existing_journal
 
-    journal = Journal.open_existing(project.journal_path)
+    journal = existing_journal(project)
     if journal is None:
         return 0
     with journal:

@@ -7,7 +7,7 @@ batch of contacts, and says for each contact what happened. The orchestrator
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
@@ -29,10 +29,14 @@ class Status(StrEnum):
     SUPPRESSED = "suppressed"  # on a suppression list; never sent
     INVALID = "invalid"  # an address no service would take; never sent
     CANCELLED = "cancelled"  # scheduled, then cancelled before it went
+    SKIPPED = "skipped"  # another send of the same issue reached them; looked at again each run
 
 
 #: Statuses a new run sends to. UNCERTAIN only with ``--resend-uncertain``.
 SENDABLE = frozenset({Status.QUEUED, Status.FAILED, Status.CANCELLED})
+#: A person with one of these in a live send has (or may have) the issue: no other send
+#: of the same issue sends to them again (``--allow-repeat`` aside).
+HAS_IT = frozenset({Status.ACCEPTED, Status.UNCERTAIN, Status.SENDING})
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,10 @@ class SendContext:
     sandbox: bool = False
     send_at: int | None = None  # unix time, for a scheduled send
     batch_id: str | None = None  # the service's id for a scheduled send (to cancel it)
+    batch: int | None = None  # this request's number within the send (custom_args, journal)
+    #: Called with outcomes the moment they are known (a 413 half's 202, one outbox
+    #: file), so they are journalled before the rest of the batch is tried.
+    report: Callable[[Sequence[Outcome]], None] | None = field(default=None, compare=False)
 
 
 class Backend(Protocol):
@@ -80,7 +88,11 @@ class Backend(Protocol):
     def send_batch(
         self, email: RenderedEmail, contacts: Sequence[Contact], context: SendContext
     ) -> BatchResult:
-        """Deliver ``email`` to each contact; one outcome per contact, in any order."""
+        """Deliver ``email`` to each contact; one outcome per contact, in any order.
+
+        A backend that learns some outcomes before the whole batch is done (one half of a
+        split request, one outbox file) passes them to ``context.report`` at once.
+        """
         ...
 
     def schedule(self) -> str:

@@ -3,35 +3,47 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from newsletter_cli.delivery.backends import make_backend
 from newsletter_cli.delivery.base import Backend, Status
 from newsletter_cli.errors import Refused
-from newsletter_cli.journal import Journal, SendRecord, send_lock
-from newsletter_cli.journal.history import match_prefix, no_send
+from newsletter_cli.journal import SendRecord, existing_journal
+from newsletter_cli.journal.history import find_send, london_time, no_send
 
 if TYPE_CHECKING:
     from newsletter_cli.project import Project
 
-LONDON = ZoneInfo("Europe/London")
 #: SendGrid cannot reliably cancel a scheduled send less than 10 minutes before it goes.
 CANCEL_MARGIN = timedelta(minutes=10)
 
 
+@dataclass(frozen=True)
+class Cancelled:
+    record: SendRecord
+    recipients: int  # how many will not get it
+    already: bool = False  # it had been cancelled before: nothing was done this time
+
+
 def cancel_send(
     project: Project, send_id: str, *, backend: Backend | None = None, now: float | None = None
-) -> tuple[SendRecord, int]:
-    """Cancel a scheduled send not yet gone; its recipients become ``cancelled``."""
+) -> Cancelled:
+    """Cancel a scheduled send not yet gone; its recipients become ``cancelled``.
+
+    Cancelling a send already cancelled does nothing and says so (not an error: what
+    was asked for is true).
+    """
     from newsletter_cli.config import load_config
 
-    journal = Journal.open_existing(project.journal_path)
+    journal = existing_journal(project)
     if journal is None:
-        raise no_send(send_id)
+        raise no_send(send_id, [])
     with journal:
-        record = journal.get_send(send_id) or match_prefix(journal, send_id)
+        record = find_send(journal, send_id)
+        if record.state == "cancelled":
+            return Cancelled(record, journal.counts(record.id)[Status.CANCELLED], already=True)
         if not record.batch_id or record.send_at is None:
             raise Refused(
                 f"send {record.id} was not scheduled (--at): what was sent cannot be called back"
@@ -39,11 +51,10 @@ def cancel_send(
         now = time.time() if now is None else now
         if record.send_at - now < CANCEL_MARGIN.total_seconds():
             raise Refused(
-                f"send {record.id} goes (or went) at "
-                f"{datetime.fromtimestamp(record.send_at, LONDON):%Y-%m-%d %H:%M}; "
+                f"send {record.id} goes (or went) at {london_time(record.send_at)}; "
                 "SendGrid cannot cancel less than 10 minutes before"
             )
-        with send_lock(project.state_dir, record.id):
+        with journal.send_lock(record.id):
             if backend is None:
                 backend = make_backend(record.backend, project, load_config(project))
             backend.cancel(record.batch_id)
@@ -53,4 +64,4 @@ def cancel_send(
                 reason="scheduled send cancelled", only_from=[Status.ACCEPTED],
             )  # fmt: skip
             journal.update_send(record.id, state="cancelled", batch_id=None, send_at=None)
-        return record, len(accepted)
+        return Cancelled(record, len(accepted))

@@ -62,7 +62,10 @@ class OutboxBackend:
                     Outcome(contact.email, Status.FAILED, reason=f"{path}: {exc.strerror}")
                 )
                 continue
-            result.outcomes.append(Outcome(contact.email, Status.ACCEPTED, message_id=path.name))
+            written = Outcome(contact.email, Status.ACCEPTED, message_id=path.name)
+            result.outcomes.append(written)
+            if context.report is not None:
+                context.report([written])  # progress moves with every message
         return result
 
     def message(self, email: RenderedEmail, contact: Contact, context: SendContext):

@@ -20,16 +20,17 @@ from zoneinfo import ZoneInfo
 from newsletter_cli.delivery.backends import (
     API_KEY_ENV,
     api_key,
+    backend_delivers,
     smtp_preflight,
     smtp_sent_since,
     unsubscribe_group,
 )
 from newsletter_cli.delivery.base import Status
 from newsletter_cli.delivery.deliver import Variant
+from newsletter_cli.delivery.prior import look_back
 from newsletter_cli.delivery.smtp_limits import DAY
 from newsletter_cli.delivery.smtp_settings import plan_notes
 from newsletter_cli.errors import CheckFailed, ConfigError, InputError, Refused
-from newsletter_cli.journal import Journal
 from newsletter_cli.recipients.contact import Contact
 
 if TYPE_CHECKING:
@@ -61,11 +62,28 @@ class SendPlan:
     issue_changed: bool = False
     resend_uncertain: bool = False
     warnings: list[str] = field(default_factory=list)
+    sender: str = ""  # From, as recipients see it
+    reply_to: str = ""
+    #: Of this plan's recipients: who another live send of the issue reached -> that send.
+    received: dict[str, str] = field(default_factory=dict)
+    allow_repeat: bool = False
+    #: Per address, the send's lists the person is on (stored in the journal, for proof).
+    lists_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
     backend_label: str = ""  # how the confirmation screen names the backend (smtp: the server)
 
     @property
     def recipients(self) -> int:
         return sum(len(v.contacts) for v in self.variants)
+
+    @property
+    def repeats(self) -> Counter[str]:
+        """Earlier send id -> how many of this plan's recipients it already reached."""
+        return Counter(self.received.values())
+
+    @property
+    def skipped(self) -> int:
+        """How many are skipped because another send of the issue reached them."""
+        return 0 if self.allow_repeat else len(self.received)
 
     @property
     def already_accepted(self) -> int:
@@ -79,7 +97,7 @@ class SendPlan:
     def to_send(self) -> int:
         """Recipients this run will send to (unless an address turns out invalid)."""
         done = self.accepted_before + (0 if self.resend_uncertain else self.uncertain_before)
-        return max(0, self.recipients - done)
+        return max(0, self.recipients - done - self.skipped)
 
     @property
     def test(self) -> bool:
@@ -173,6 +191,7 @@ def prepare_send(
     at: str | None = None,
     sandbox: bool = False,
     resend_uncertain: bool = False,
+    allow_repeat: bool = False,
     dry_run: bool = False,
     now: datetime | None = None,
 ) -> SendPlan:
@@ -229,6 +248,7 @@ def prepare_send(
         warnings.extend([problem] if problem else [])
 
     suppressed: list[Contact] = []
+    lists_of: dict[str, tuple[str, ...]] = {}
     if test_to:
         addresses = []
         for raw in test_to:
@@ -250,6 +270,9 @@ def prepare_send(
         resolution = roster.resolve(list(lists))
         names = tuple(resolution.names)
         suppressed = list(resolution.suppressed)
+        for contact in (*resolution.members, *suppressed):
+            on = roster.lists_of(contact)
+            lists_of[contact.email] = tuple(n for n in names if n in on)
         groups = group_by_audience(issue, resolution.members, roster.audience_keys)
         variants = []
         for visible, (keys, contacts) in groups.items():
@@ -265,25 +288,14 @@ def prepare_send(
 
     subject = variants[0].email.subject if variants else issue.subject
     sha = file_sha(path)
-    previous: Counter[Status] = Counter()
-    changed = False
-    tested = False
-    accepted_before = uncertain_before = 0
-    journal = Journal.open_existing(project.journal_path)
-    if journal is not None:
-        with journal:
-            record = journal.get_send(send_id)
-            if record is not None:
-                previous = journal.counts(send_id)
-                changed = bool(record.issue_sha) and record.issue_sha != sha
-                known = journal.statuses(send_id)
-                mine = Counter(known.get(c.email) for v in variants for c in v.contacts)
-                accepted_before = mine[Status.ACCEPTED]
-                uncertain_before = mine[Status.UNCERTAIN] + mine[Status.SENDING]
-            tested = any(r.mode == "test" and r.issue == issue.name for r in journal.sends())
-    if mode == "live" and not tested and backend_name != "outbox":
+    prior = look_back(
+        project, send_id=send_id, issue=issue.name, issue_sha=sha,
+        emails=(c.email for v in variants for c in v.contacts), mode=mode,
+        delivers=backend_delivers(backend_name),
+    )  # fmt: skip
+    if mode == "live" and not prior.tested and backend_name != "outbox":
         warnings.append("no test send of this issue yet: try --test-to YOUR-ADDRESS first")
-    if changed and previous.get(Status.ACCEPTED):
+    if prior.issue_changed and prior.previous.get(Status.ACCEPTED):
         warnings.append(
             "the issue file changed since this send started: people still to get it will "
             "receive the new version"
@@ -299,15 +311,43 @@ def prepare_send(
         variants=variants,
         suppressed=suppressed,
         send_at=send_at,
-        previous=previous,
-        accepted_before=accepted_before,
-        uncertain_before=uncertain_before,
-        issue_changed=changed,
+        previous=prior.previous,
+        accepted_before=prior.accepted_before,
+        uncertain_before=prior.uncertain_before,
+        issue_changed=prior.issue_changed,
         resend_uncertain=resend_uncertain,
         warnings=warnings,
+        sender=f"{config.sender.from_name} <{config.sender.from_email}>".strip(),
+        reply_to=config.sender.reply_to or config.sender.from_email,
+        received=prior.received,
+        allow_repeat=allow_repeat,
+        lists_of=lists_of,
     )
     if smtp is not None:
         sent = smtp_sent_since(project, now.timestamp() - DAY)
         plan.backend_label, notes = plan_notes(smtp, plan.to_send, sent)
         plan.warnings.extend(notes)
     return plan
+
+
+def find_send_id(
+    project: Project,
+    issue_ref: str,
+    lists: Sequence[str],
+    *,
+    backend: str | None = None,
+    sandbox: bool = False,
+) -> str:
+    """The id ``send ISSUE --list ...`` has, without checking or rendering anything."""
+    from newsletter_cli.config import load_config
+    from newsletter_cli.issue import load_issue
+    from newsletter_cli.recipients.roster import load_roster
+
+    if not lists:
+        raise InputError("no list given: add --list NAME (the lists of the send to look at)")
+    config = load_config(project)
+    backend_name = backend or config.delivery.backend
+    sandbox = sandbox or (backend_name == "sendgrid" and config.sendgrid.sandbox)
+    issue = load_issue(find_issue(project, issue_ref))
+    names = load_roster(project).resolve(list(lists)).names
+    return make_send_id(issue.name, names, "sandbox" if sandbox else "live", backend_name)

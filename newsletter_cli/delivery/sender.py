@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from newsletter_cli.delivery.backends import make_backend
 from newsletter_cli.delivery.base import Backend, SendContext, Status
 from newsletter_cli.delivery.deliver import RunResult, deliver
-from newsletter_cli.journal import Journal, send_lock
+from newsletter_cli.journal import Person, open_journal
 
 if TYPE_CHECKING:
     from newsletter_cli.delivery.plan import SendPlan
@@ -31,16 +31,19 @@ def run_send(
 
     if backend is None:
         backend = make_backend(plan.backend, project, load_config(project))
-    with send_lock(project.state_dir, plan.send_id), Journal(project.journal_path) as journal:
+    with open_journal(project) as journal, journal.send_lock(plan.send_id):
         record = journal.open_send(
             plan.send_id,
             issue=plan.issue.name,
             lists=plan.lists,
             mode=plan.mode,
             backend=plan.backend,
+            delivers=backend.delivers,
             subject=plan.subject,
             issue_sha=plan.issue_sha,
         )
+        if record.state == "cancelled":  # sent (or scheduled) anew
+            journal.update_send(plan.send_id, state="open")
         send_at = batch_id = None
         if plan.send_at is not None:
             send_at = int(plan.send_at.timestamp())
@@ -49,9 +52,11 @@ def run_send(
                 batch_id = backend.schedule()
             journal.update_send(plan.send_id, send_at=send_at, batch_id=batch_id, state="open")
         if plan.suppressed:
-            journal.set_new(
-                plan.send_id, [(c.email, Status.SUPPRESSED, None) for c in plan.suppressed]
-            )
+            journal.set_new(plan.send_id, [
+                (Person(c.email, c.name, c.organisation, plan.lists_of.get(c.email, ())),
+                 Status.SUPPRESSED, None)
+                for c in plan.suppressed
+            ])  # fmt: skip
         context = SendContext(
             send_id=plan.send_id,
             issue_name=plan.issue.name,
@@ -67,8 +72,10 @@ def run_send(
                 context,
                 plan.variants,
                 resend_uncertain=plan.resend_uncertain,
+                allow_repeat=plan.allow_repeat,
                 on_progress=on_progress,
                 address_problem=address_problem,
+                lists_of=plan.lists_of,
             )
         finally:
             close = getattr(backend, "close", None)  # an SMTP connection says QUIT
@@ -76,6 +83,6 @@ def run_send(
                 close()
     if plan.suppressed:
         result.this_run[Status.SUPPRESSED] = len(plan.suppressed)
-    if plan.backend == "outbox":
+    if not backend.delivers:
         result.folder = project.outbox_dir / plan.send_id
     return result

@@ -11,7 +11,12 @@ Faults, and what each one does (never a double send):
   (a retry could deliver twice); ``--resend-uncertain`` sends it again later.
 - 400: SendGrid's own messages (field and reason); the send stops.
 - 401/403: "SendGrid rejected the API key"; the send stops.
-- 413: the batch is split in two, and each half sent.
+- 413: the batch is split in two, and each half sent; each half's outcomes go to
+  ``context.report`` as soon as its answer comes, so they are journalled at once.
+
+Every request carries ``custom_args``: the issue, the send id and the batch number
+(``newsletter_issue``, ``newsletter_send``, ``newsletter_batch``), which is what
+``send --check-uncertain`` asks SendGrid's Email Activity about.
 
 The API key is used for the Authorization header only. It is never part of a
 message, an outcome or a journal row: every text that leaves this module goes
@@ -111,14 +116,13 @@ class SendGridBackend:
         envelope = replace(
             self.envelope,
             categories=(*self.envelope.categories, context.issue_name),
-            custom_args=(("newsletter_issue", context.issue_name),
-                         ("newsletter_send", context.send_id)),
+            custom_args=custom_args(context),
             send_at=context.send_at,
             batch_id=context.batch_id,
             sandbox=context.sandbox,
         )  # fmt: skip
         result = BatchResult()
-        self._deliver(list(contacts), template, envelope, result)
+        self._deliver(list(contacts), template, envelope, result, context.report)
         return result
 
     def schedule(self) -> str:
@@ -156,7 +160,12 @@ class SendGridBackend:
         return cached[1]
 
     def _deliver(
-        self, contacts: list[Contact], template: Template, envelope: Envelope, result: BatchResult
+        self,
+        contacts: list[Contact],
+        template: Template,
+        envelope: Envelope,
+        result: BatchResult,
+        report: Callable[[list[Outcome]], None] | None = None,
     ) -> None:
         """Send one request (retrying as the policy says); split on 413."""
         if result.stop is not None:  # an earlier half stopped the send: nothing more leaves
@@ -174,10 +183,13 @@ class SendGridBackend:
             )
             result.requests += 1
             if answer.kind == "ok":
-                result.outcomes += [
+                taken = [
                     Outcome(c.email, Status.ACCEPTED, message_id=answer.message_id)
                     for c in contacts
                 ]
+                result.outcomes += taken
+                if report is not None:
+                    report(taken)
                 return
             if answer.kind == "rate" and waits < self.policy.rate_limit_waits:
                 waits += 1
@@ -189,8 +201,8 @@ class SendGridBackend:
                 continue
             if answer.kind == "too_large" and len(contacts) > 1:
                 half = len(contacts) // 2
-                self._deliver(contacts[:half], template, envelope, result)
-                self._deliver(contacts[half:], template, envelope, result)
+                self._deliver(contacts[:half], template, envelope, result, report)
+                self._deliver(contacts[half:], template, envelope, result, report)
                 return
             if answer.kind == "uncertain":
                 result.outcomes += [
@@ -254,7 +266,7 @@ class SendGridBackend:
 
     def _classify_error(self, exc: python_http_client.exceptions.HTTPError) -> _Answer:
         status = int(getattr(exc, "status_code", 0) or 0)
-        messages = self.scrub(_error_messages(getattr(exc, "body", b"")))
+        messages = self.scrub(error_messages(getattr(exc, "body", b"")))
         detail = f"SendGrid answered {status}" + (f": {messages}" if messages else "")
         if status == 429:
             return _Answer("rate", status, detail=detail, wait=self._reset_wait(exc.headers))
@@ -290,7 +302,15 @@ class SendGridBackend:
         return None
 
 
-def _error_messages(body: bytes | str | None) -> str:
+def custom_args(context: SendContext) -> tuple[tuple[str, str], ...]:
+    """What every request of a send carries, to find its messages in Email Activity later."""
+    args = [("newsletter_issue", context.issue_name), ("newsletter_send", context.send_id)]
+    if context.batch is not None:
+        args.append(("newsletter_batch", str(context.batch)))
+    return tuple(args)
+
+
+def error_messages(body: bytes | str | None) -> str:
     """SendGrid's ``{"errors": [{"message", "field"}]}`` as 'field: message; ...'."""
     if not body:
         return ""

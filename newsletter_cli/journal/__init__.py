@@ -1,10 +1,48 @@
 """The send journal: every send and every recipient's status, committed before each step.
 
-:class:`Journal` is the storage (SQLite); :func:`send_lock` keeps one run per send;
-:mod:`newsletter_cli.journal.history` answers questions about past sends.
+:class:`~newsletter_cli.journal.store.JournalStore` is the one storage interface;
+:func:`open_journal` gives the project's store (SQLite today). :mod:`.history`
+answers questions about past sends.
 """
 
-from newsletter_cli.journal.lock import send_lock
-from newsletter_cli.journal.sqlite import Journal, RecipientRecord, SendRecord
+from __future__ import annotations
 
-__all__ = ["Journal", "RecipientRecord", "SendRecord", "send_lock"]
+from typing import TYPE_CHECKING
+
+from newsletter_cli.journal.sqlite import SQLiteJournal
+from newsletter_cli.journal.store import (
+    Claim,
+    JournalStore,
+    Person,
+    RecipientRecord,
+    SendRecord,
+)
+
+if TYPE_CHECKING:
+    from newsletter_cli.project import Project
+
+#: The store a project uses when nothing else is configured (kept for older imports).
+Journal = SQLiteJournal
+
+
+def open_journal(project: Project) -> JournalStore:
+    """The project's journal, created if new."""
+    return SQLiteJournal(project.journal_path)
+
+
+def existing_journal(project: Project) -> JournalStore | None:
+    """The project's journal if there is one (nothing is created otherwise)."""
+    return SQLiteJournal.open_existing(project.journal_path)
+
+
+__all__ = [
+    "Claim",
+    "Journal",
+    "JournalStore",
+    "Person",
+    "RecipientRecord",
+    "SQLiteJournal",
+    "SendRecord",
+    "existing_journal",
+    "open_journal",
+]

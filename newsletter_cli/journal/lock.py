@@ -11,13 +11,16 @@ from pathlib import Path
 from newsletter_cli.errors import Refused
 
 
+def _lock_path(state_dir: Path, send_id: str) -> Path:
+    folder = Path(state_dir) / "locks"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder / f"{send_id}.lock"
+
+
 @contextmanager
 def send_lock(state_dir: Path, send_id: str) -> Iterator[None]:
     """Hold the lock for ``send_id``; Refused if another run holds it."""
-    folder = Path(state_dir) / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{send_id}.lock"
-    handle = open(path, "a+")
+    handle = open(_lock_path(state_dir, send_id), "a+")
     try:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -35,3 +38,16 @@ def send_lock(state_dir: Path, send_id: str) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+def is_locked(state_dir: Path, send_id: str) -> bool:
+    """True while a run holds the lock for ``send_id``."""
+    path = Path(state_dir) / "locks" / f"{send_id}.lock"
+    if not path.is_file():
+        return False
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False

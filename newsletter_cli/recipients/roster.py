@@ -169,6 +169,11 @@ class Roster:
             return frozenset(contact.tags)
         return self.contacts[at].tags | contact.tags | self._lists_by_position()[at]
 
+    def lists_of(self, contact: Contact) -> frozenset[str]:
+        """Every list the contact is in (before suppression)."""
+        at = self._position.get(contact.email.lower())
+        return frozenset() if at is None else self._lists_by_position()[at]
+
     def _lists_by_position(self) -> list[frozenset[str]]:
         """For each contact, the lists it is in (computed once; equal sets shared)."""
         if self._lists_of is None:

@@ -9,7 +9,7 @@ import pytest
 
 from newsletter_cli.delivery.sendgrid_backend import RetryPolicy, SendGridBackend
 from newsletter_cli.delivery.sendgrid_body import Envelope
-from newsletter_cli.journal import Journal
+from newsletter_cli.journal import SQLiteJournal as Journal
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
 

@@ -2,11 +2,15 @@
 
 It checks what SendGrid checks (Bearer key, body shape and limits, unique addresses
 per request), answers 202 with an ``X-Message-Id``, and can be told what to do
-with the next requests: ``server.will("429", "500", "ok", "hang", "drop", ...)``.
+with the next requests: ``server.will("429", "500", "ok", "hang", "drop", ...)`` ("drop":
+the connection closes before the mail is taken; "lost": taken, then no answer).
 Every request is recorded; ``server.accepted`` lists every address SendGrid would
 have delivered to, in order, duplicates kept (so a test can count copies).
 
-Also: POST /v3/mail/batch (a batch id) and POST /v3/user/scheduled_sends (cancel).
+Also: POST /v3/mail/batch (a batch id), POST /v3/user/scheduled_sends (cancel), and
+GET /v3/messages (Email Activity: the messages it accepted, found by a query on their
+custom args, to_email, msg_id...; ``activity_addon = False`` answers 403 as an account
+without the add-on does; ``will_activity("429", "404", ...)`` scripts its answers).
 """
 
 from __future__ import annotations
@@ -20,13 +24,20 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 RESERVED_HEADERS = {
     "x-sg-id", "x-sg-eid", "received", "dkim-signature", "content-type",
     "content-transfer-encoding", "to", "from", "subject", "reply-to", "cc", "bcc",
 }  # fmt: skip
-ANSWERS = {"ok", "429", "500", "502", "503", "504", "400", "401", "403", "413", "hang", "drop"}
+ANSWERS = {"ok", "429", "500", "502", "503", "504", "400", "401", "403", "413", "hang", "drop",
+           "lost"}
+ACTIVITY_ANSWERS = {"ok", "400", "403", "404", "429", "500"}
+#: Email Activity's query language, the parts the fake understands.
+ARG_CLAUSE = re.compile(r"""^unique_args\['(?P<key>[^']+)'\]\s*=\s*"(?P<value>[^"]*)"$""")
+FIELD_CLAUSE = re.compile(r"""^(?P<field>[a-z_]+)\s*=\s*"(?P<value>[^"]*)"$""")
+MESSAGE_FIELDS = {"to_email", "from_email", "msg_id", "subject", "status"}
 
 
 @dataclass
@@ -164,6 +175,31 @@ def validate_mail(body: Any, batches: set[str], now: float) -> list[dict]:
     return errors
 
 
+def parse_activity_query(query: str) -> tuple[list, str | None]:
+    """Email Activity's query language (clauses joined by AND): tests, or the 400 message."""
+    text = query.strip()
+    if not text:
+        return [], "invalid syntax: query is required"
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    tests = []
+    for clause in re.split(r"\s+AND\s+", text, flags=re.IGNORECASE):
+        clause = clause.strip()
+        arg = ARG_CLAUSE.match(clause)
+        if arg:
+            key, value = arg["key"], arg["value"]
+            tests.append(lambda m, k=key, v=value: m["custom_args"].get(k) == v)
+            continue
+        field_match = FIELD_CLAUSE.match(clause)
+        if field_match and field_match["field"] in MESSAGE_FIELDS:
+            name, value = field_match["field"], field_match["value"]
+            tests.append(lambda m, n=name, v=value: str(m[n]).lower() == v.lower())
+            continue
+        word = re.match(r"[A-Za-z_\[\]']+", clause)
+        return [], f"invalid syntax: '{word.group(0) if word else clause}' is not a known field"
+    return tests, None
+
+
 class FakeSendGrid:
     """The server. ``with FakeSendGrid(key) as sg: ... sg.url ...``."""
 
@@ -177,6 +213,11 @@ class FakeSendGrid:
         self.accepted: list[str] = []
         self.batches: set[str] = set()
         self.cancelled: list[str] = []
+        #: Every message taken, as Email Activity lists it (plus its custom args).
+        self.messages: list[dict] = []
+        self.activity_addon = True
+        self.activity_lag = 0.0  # seconds before a taken message shows in Email Activity
+        self._activity_script: deque[str] = deque()
         self._script: deque[str] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -192,6 +233,14 @@ class FakeSendGrid:
             raise ValueError(f"unknown answers {unknown}")
         with self._lock:
             self._script.extend(answers)
+
+    def will_activity(self, *answers: str) -> None:
+        """Queue what the next GET /v3/messages requests get (then "ok" again)."""
+        unknown = set(answers) - ACTIVITY_ANSWERS
+        if unknown:
+            raise ValueError(f"unknown answers {unknown}")
+        with self._lock:
+            self._activity_script.extend(answers)
 
     def start(self, port: int = 0) -> FakeSendGrid:
         server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
@@ -262,6 +311,8 @@ class FakeSendGrid:
             with self._lock:
                 self.cancelled.append(body["batch_id"])
             return self._answer(entry, 201, body)
+        if method == "GET" and urlsplit(path).path == "/v3/messages":
+            return self._activity(entry, urlsplit(path).query)
         if method != "POST" or path != "/v3/mail/send":
             return self._answer(entry, 404, {"errors": [error("not found")]})
         return self._mail_send(entry, body)
@@ -298,11 +349,73 @@ class FakeSendGrid:
             return self._answer(entry, 413, {"errors": [error("payload too large")]})
         if (body.get("mail_settings") or {}).get("sandbox_mode", {}).get("enable"):
             return self._answer(entry, 200, None)
+        message_id = uuid.uuid4().hex[:22]
         with self._lock:
             self.accepted.extend(entry.addresses)  # taken: delivered even if the answer is lost
+            self._keep_messages(body, message_id)
+        if action == "lost":
+            return None
         if self.delay:
             time.sleep(self.delay)
-        return self._answer(entry, 202, None, {"X-Message-Id": uuid.uuid4().hex[:22]})
+        return self._answer(entry, 202, None, {"X-Message-Id": message_id})
+
+    def _keep_messages(self, body: dict, message_id: str) -> None:
+        """One message per personalization, as Email Activity will list them."""
+        now = time.time()
+        for i, p in enumerate(body["personalizations"]):
+            args = {**(body.get("custom_args") or {}), **(p.get("custom_args") or {})}
+            for to in p["to"]:
+                self.messages.append({
+                    "from_email": body["from"]["email"],
+                    "msg_id": f"{message_id}.filter{i:04d}.{int(now)}.0",
+                    "subject": p.get("subject") or body.get("subject", ""),
+                    "to_email": to["email"],
+                    "status": "delivered",
+                    "opens_count": 0,
+                    "clicks_count": 0,
+                    "last_event_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
+                    "at": now,
+                    "custom_args": args,
+                })  # fmt: skip
+
+    def _activity(self, entry: Recorded, query_string: str) -> tuple:
+        """GET /v3/messages as the Email Activity spec says: 200 {messages}, or its errors."""
+        with self._lock:
+            action = self._activity_script.popleft() if self._activity_script else "ok"
+        if action == "ok" and not self.activity_addon:
+            action = "403"
+        if action == "429":
+            reset = int(time.time()) + self.rate_reset_in
+            return self._answer(entry, 429, {"errors": [{"message": "too many requests"}]},
+                                {"X-RateLimit-Limit": "6", "X-RateLimit-Remaining": "0",
+                                 "X-RateLimit-Reset": str(reset)})  # fmt: skip
+        if action == "403":
+            return self._answer(entry, 403, {"errors": [{"field": None,
+                                                         "message": "access forbidden"}]})  # fmt: skip
+        if action == "404":
+            return self._answer(entry, 404, {"errors": [{"message": "not found", "field": ""}]})
+        if action in ("400", "500"):
+            return self._answer(entry, int(action), {"errors": [{"message": "internal error"}]})
+        params = parse_qs(query_string)
+        limit_text = (params.get("limit") or ["10"])[0]
+        try:
+            limit = int(float(limit_text))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= 1000:
+            return self._answer(entry, 400, {"errors": [{
+                "message": "limit must be greater than 0 and less than or equal to 1000"}]})
+        query = (params.get("query") or [""])[0]
+        wanted, problem = parse_activity_query(query)
+        if problem:
+            return self._answer(entry, 400, {"errors": [{"message": problem}]})
+        shown_before = time.time() - self.activity_lag
+        with self._lock:
+            found = [m for m in reversed(self.messages)
+                     if m["at"] <= shown_before and all(test(m) for test in wanted)]  # fmt: skip
+        listed = [{k: v for k, v in m.items() if k not in ("at", "custom_args")}
+                  for m in found[:limit]]  # fmt: skip
+        return self._answer(entry, 200, {"messages": listed})
 
     @staticmethod
     def _answer(entry: Recorded, status: int, body: Any, headers: dict | None = None) -> tuple:

@@ -18,10 +18,11 @@ SEPTEMBER = "issues/2025-09-regional-update.yaml"
 
 
 def ready(project_dir: Path) -> Path:
-    """The September sample with its placeholder links filled in, so its checks pass."""
+    """The September sample with its placeholder links filled in and its dates moved to 2027
+    (events still to come), so its checks pass for a live send."""
     path = project_dir / SEPTEMBER
-    path.write_text(path.read_text(encoding="utf-8").replace("TODO", "https://example.org/more"),
-                    encoding="utf-8")  # fmt: skip
+    text = path.read_text(encoding="utf-8").replace("TODO", "https://example.org/more")
+    path.write_text(text.replace('"2025-', '"2027-'), encoding="utf-8")
     return path
 
 

@@ -37,7 +37,8 @@ def test_2500_recipients_in_three_requests_each_exactly_once(fake, backend, jour
     for request in requests:
         body = request.body
         assert body["asm"] == {"group_id": GROUP}
-        assert body["custom_args"] == {"newsletter_issue": "2025-09", "newsletter_send": SEND}
+        assert body["custom_args"] == {"newsletter_issue": "2025-09", "newsletter_send": SEND,
+                                       "newsletter_batch": str(requests.index(request) + 1)}
         assert body["categories"] == ["regional-update", "2025-09"]
         assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
         assert "<%asm_group_unsubscribe_raw_url%>" in body["content"][1]["value"]
@@ -51,6 +52,8 @@ def test_2500_recipients_in_three_requests_each_exactly_once(fake, backend, jour
     assert result.totals == Counter({Status.ACCEPTED: 2500})
     ids = {r.message_id for r in journal.recipients(SEND)}
     assert len(ids) == 3 and None not in ids  # SendGrid's X-Message-Id, one per request
+    batches = Counter(r.batch for r in journal.recipients(SEND))
+    assert batches == {1: 1000, 2: 1000, 3: 500}  # the batch number, journalled per recipient
     assert journal.get_send(SEND).state == "done"
 
 

@@ -17,7 +17,7 @@ from newsletter_cli.delivery.outbox import OutboxBackend, file_name
 from newsletter_cli.delivery.smtp import SmtpBackend, SmtpPolicy, queue_id
 from newsletter_cli.delivery.smtp_settings import SmtpServer
 from newsletter_cli.errors import AuthError, DeliveryError
-from newsletter_cli.journal import Journal
+from newsletter_cli.journal import Journal, Person
 
 from .conftest import make_email, people
 from .smtp_sink import PASSWORD, USER, SmtpSink
@@ -332,14 +332,15 @@ def test_messages_per_minute_are_evenly_spaced(sink, clock, journal):
 
 def test_the_daily_limit_counts_the_last_24_hours_and_stops_cleanly(sink, clock, journal):
     earlier = open_smtp_send(journal, "2025-08--dcs-smtp00")
-    journal.enqueue(earlier.send_id, [c.email for c in people(5, start=100)])
+    journal.enqueue(earlier.send_id, [Person(c.email) for c in people(5, start=100)])
     journal.set_status(earlier.send_id, [c.email for c in people(5, start=100)], Status.ACCEPTED)
     old = [c.email for c in people(2, start=100)]  # two of them went 25 hours ago
-    journal._db.executemany("UPDATE recipients SET updated = ? WHERE email = ?",
-                            [(clock.now - 25 * 3600, e) for e in old])  # fmt: skip
+    with journal._tx() as cursor:
+        cursor.executemany(journal._sql("UPDATE recipients SET updated = ? WHERE email = ?"),
+                           [(clock.now - 25 * 3600, e) for e in old])  # fmt: skip
     journal.open_send("sg", issue="x", lists=["dcs"], mode="live", backend="sendgrid",
                       subject="s", issue_sha="x")  # fmt: skip
-    journal.enqueue("sg", ["other@example.org"])
+    journal.enqueue("sg", [Person("other@example.org")])
     journal.set_status("sg", ["other@example.org"], Status.ACCEPTED)  # not SMTP: not counted
     backend = make_backend(sink, clock, journal=journal, recipients_per_day=5)
     result = run(journal, backend, people(4))

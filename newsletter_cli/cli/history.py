@@ -1,0 +1,176 @@
+"""`newsletter history` and `newsletter cancel`: past sends, proof of who got an issue.
+
+Thin commands over :mod:`newsletter_cli.journal.history` and
+:mod:`newsletter_cli.delivery.cancel`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from newsletter_cli.cli.output import console, err_console
+from newsletter_cli.cli.tabular import Column, choose_format, emit
+
+if TYPE_CHECKING:
+    from newsletter_cli.journal.history import SendHistory
+
+SEND_COLUMNS = (
+    Column("id", "Send"),
+    Column("issue", "Issue"),
+    Column("lists", "Lists"),
+    Column("mode", "Mode"),
+    Column("backend", "Backend"),
+    Column("started", "Started"),
+    Column("state", "State"),
+    Column("counts", "Recipients"),
+)
+RECIPIENT_COLUMNS = (
+    Column("email", "Email"),
+    Column("name", "Name"),
+    Column("organisation", "Organisation"),
+    Column("lists", "Lists"),
+    Column("status", "Status"),
+    Column("time", "Time (UK)"),
+    Column("message_id", "Message id"),
+    Column("reason", "Reason"),
+)
+ISSUE_COLUMNS = (*RECIPIENT_COLUMNS[:6], Column("send", "Send"), *RECIPIENT_COLUMNS[6:])
+
+
+def _esc(text: object) -> str:
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
+def _send_row(entry: SendHistory) -> dict:
+    from datetime import datetime
+
+    from newsletter_cli.journal.history import LONDON
+
+    record = entry.record
+    return {
+        "id": record.id,
+        "issue": record.issue,
+        "lists": list(record.lists),
+        "mode": record.mode,
+        "backend": record.backend,
+        "started": datetime.fromtimestamp(record.created, LONDON),
+        "state": entry.state(),
+        "counts": {s.value: n for s, n in sorted(entry.counts.items()) if n},
+    }
+
+
+def _show_sends(sends: list[SendHistory], fmt: str) -> None:
+    rows = [_send_row(entry) for entry in sends]
+    if fmt != "table":
+        emit(rows, SEND_COLUMNS, fmt)
+        return
+    from newsletter_cli.cli.tabular import shown_time
+
+    for row in rows:
+        counts = ", ".join(f"{n} {s}" for s, n in row["counts"].items())
+        console.print(f"[bold]{_esc(row['id'])}[/]  ({row['mode']}, {row['backend']}, "
+                      f"{_esc(row['state'])})")  # fmt: skip
+        console.print(f"  {shown_time(row['started'])}  {_esc(', '.join(row['lists']))}: "
+                      f"{counts or 'nobody'}")  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    """Add history and cancel to the app."""
+
+    @app.command()
+    def history(
+        send_id: Annotated[
+            str | None, typer.Argument(help="Show one send: its state and who did not get it.")
+        ] = None,
+        issue: Annotated[
+            str | None,
+            typer.Option("--issue", help="Only the sends of this issue (a file or its name)."),
+        ] = None,
+        recipients: Annotated[
+            bool,
+            typer.Option("--recipients", help="Every recipient: name, lists, status, time, id."),
+        ] = False,
+        as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
+    ) -> None:
+        """Past sends and their state; one send's failures; proof of who got an issue.
+
+        Examples: 'newsletter history', 'newsletter history SEND_ID --recipients --csv >
+        proof.csv', 'newsletter history --issue issues/2025-09-regional-update.yaml
+        --recipients' (one row per person: who got this issue, from which send).
+        """
+        from newsletter_cli.errors import InputError
+        from newsletter_cli.journal import history as past
+        from newsletter_cli.project import Project
+
+        project = Project.find()
+        fmt = choose_format(as_csv=as_csv, as_json=as_json)
+        note = err_console if fmt != "table" else console
+        if send_id is not None and issue is not None:
+            raise InputError("give a send id or --issue, not both")
+        if send_id is not None and recipients:
+            record, rows = past.send_recipients(project, send_id)
+            if fmt == "table":
+                console.print(f"[bold]{_esc(record.id)}[/]: {_esc(record.issue)} to "
+                              f"{_esc(', '.join(record.lists))}")  # fmt: skip
+            emit(rows, RECIPIENT_COLUMNS, fmt)
+            return
+        if issue is not None and recipients:
+            name = past.issue_key(project, issue)
+            rows = past.issue_recipients(project, name)
+            if not rows:
+                note.print(f"No live send of {_esc(name)} in the journal.")
+            emit(rows, ISSUE_COLUMNS, fmt)
+            return
+        if recipients:
+            raise InputError("--recipients needs a send id or --issue ISSUE")
+        if send_id is None:
+            name = past.issue_key(project, issue) if issue else None
+            sends = past.history(project, name)
+            if not sends and fmt == "table":
+                note.print("No sends yet.")
+                return
+            _show_sends(sends, fmt)
+            return
+        entry, problems = past.send_details(project, send_id)
+        if fmt != "table":
+            rows = [{"email": r.email, "status": r.status.value, "reason": r.reason}
+                    for r in problems]  # fmt: skip
+            emit(rows, (RECIPIENT_COLUMNS[0], RECIPIENT_COLUMNS[4], RECIPIENT_COLUMNS[7]), fmt)
+            return
+        record = entry.record
+        console.print(f"[bold]{_esc(record.id)}[/]: {_esc(record.issue)} to "
+                      f"{_esc(', '.join(record.lists))} ({record.mode}, {record.backend}), "
+                      f"{_esc(entry.state())}")  # fmt: skip
+        counts = ", ".join(f"{n} {s.value}" for s, n in sorted(entry.counts.items()))
+        console.print(counts or "no recipients recorded")
+        if not problems:
+            console.print("Nobody failed.")
+            return
+        for row in problems:
+            reason = f": {_esc(row.reason)}" if row.reason else ""
+            console.print(f"{row.email}  [bold]{row.status.value}[/]{reason}")
+
+    @app.command()
+    def cancel(
+        send_id: Annotated[str, typer.Argument(help="The send id ('newsletter history').")],
+    ) -> None:
+        """Cancel a scheduled send (--at) that has not gone yet.
+
+        Cancelling a send that is already cancelled changes nothing and exits 0.
+        """
+        from newsletter_cli.delivery.cancel import cancel_send
+        from newsletter_cli.project import Project
+
+        done = cancel_send(Project.find(), send_id)
+        if done.already:
+            console.print(f"Send {_esc(done.record.id)} was already cancelled; nothing to do.")
+            return
+        console.print(
+            f"Cancelled {_esc(done.record.id)}: {done.recipients} recipient(s) will not get it. "
+            "Run the same send again to send or schedule it anew."
+        )

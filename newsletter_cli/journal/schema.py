@@ -1,0 +1,82 @@
+"""The journal's tables, written once for every database, and the upgrades between versions.
+
+The SQL is the portable subset SQLite and PostgreSQL share. The two differences are
+parameters of :func:`create_statements`: a table option (SQLite's ``WITHOUT ROWID``)
+and nothing else; each implementation passes its own.
+"""
+
+from __future__ import annotations
+
+from newsletter_cli.journal.store import SCHEMA_VERSION
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS journal_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sends (
+    id TEXT PRIMARY KEY,
+    issue TEXT NOT NULL,              -- the issue's name (its file name): its identity
+    lists TEXT NOT NULL,              -- JSON list of list names (or test addresses)
+    mode TEXT NOT NULL,               -- live | sandbox | test
+    backend TEXT NOT NULL,
+    delivers INTEGER NOT NULL DEFAULT 1,   -- 0 when nothing leaves the machine (outbox)
+    subject TEXT NOT NULL,
+    issue_sha TEXT NOT NULL,
+    send_at BIGINT,                   -- unix time of a scheduled send
+    batch_id TEXT,                    -- the service's id for a scheduled send
+    state TEXT NOT NULL DEFAULT 'open',    -- open | done | cancelled
+    created DOUBLE PRECISION NOT NULL,
+    updated DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sends_issue ON sends(issue);
+CREATE TABLE IF NOT EXISTS recipients (
+    send_id TEXT NOT NULL REFERENCES sends(id),
+    email TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message_id TEXT,
+    reason TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    name TEXT NOT NULL DEFAULT '',
+    organisation TEXT NOT NULL DEFAULT '',
+    lists TEXT NOT NULL DEFAULT '[]', -- JSON list: the send's lists they are on
+    batch INTEGER,                    -- the request that carried them
+    sent_at DOUBLE PRECISION,         -- when that request left
+    updated DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (send_id, email)
+){table_options};
+CREATE INDEX IF NOT EXISTS recipients_status ON recipients(send_id, status);
+CREATE INDEX IF NOT EXISTS recipients_email ON recipients(email);
+"""
+
+#: Statements that bring a journal of version N up to N + 1.
+UPGRADES: dict[int, list[str]] = {
+    # The first release: no version, no per-recipient details, no batch numbers.
+    1: [
+        "ALTER TABLE sends ADD COLUMN delivers INTEGER NOT NULL DEFAULT 1",
+        "UPDATE sends SET delivers = 0 WHERE backend = 'outbox'",
+        "ALTER TABLE recipients ADD COLUMN name TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE recipients ADD COLUMN organisation TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE recipients ADD COLUMN lists TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE recipients ADD COLUMN batch INTEGER",
+        "ALTER TABLE recipients ADD COLUMN sent_at DOUBLE PRECISION",
+        "CREATE INDEX IF NOT EXISTS sends_issue ON sends(issue)",
+        "CREATE INDEX IF NOT EXISTS recipients_email ON recipients(email)",
+        "CREATE TABLE IF NOT EXISTS journal_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ],
+}
+
+
+def create_statements(table_options: str = "") -> list[str]:
+    """The statements that create a journal of the current version from nothing."""
+    text = _TABLES.replace("{table_options}", table_options)
+    statements = [s.strip() for s in text.split(";")]
+    return [s for s in statements if s and not s.startswith("--")]
+
+
+def upgrade_statements(version: int) -> list[str]:
+    """The statements that bring a journal of ``version`` up to the current one."""
+    steps: list[str] = []
+    for step in range(version, SCHEMA_VERSION):
+        steps += UPGRADES[step]
+    return steps

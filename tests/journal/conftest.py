@@ -1,0 +1,52 @@
+"""The journal fixtures, one per storage implementation.
+
+Every test that takes ``journal`` (or ``open_store``) runs against each store in
+STORES: the interface promises one behaviour, whatever the database. A new store
+adds its name here and a branch in ``open_store``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from newsletter_cli.journal import JournalStore, SQLiteJournal
+
+STORES = ["sqlite"]
+
+
+@pytest.fixture(params=STORES)
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], JournalStore]:
+    """Opens another connection to one fresh store (as another process would)."""
+    opened: list[JournalStore] = []
+
+    def make() -> JournalStore:
+        if request.param == "sqlite":
+            store = SQLiteJournal(tmp_path / ".newsletter" / "journal.sqlite")
+        else:  # pragma: no cover - a store without a branch here is a mistake in STORES
+            raise ValueError(request.param)
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def journal(open_store: Callable[[], JournalStore]) -> JournalStore:
+    return open_store()
+
+
+def new_send(
+    journal: JournalStore, send_id: str, *, issue: str = "2025-09", mode: str = "live",
+    delivers: bool = True, lists: tuple[str, ...] = ("dcs",),
+) -> str:  # fmt: skip
+    journal.open_send(
+        send_id, issue=issue, lists=lists, mode=mode,
+        backend="sendgrid" if delivers else "outbox", subject="Regional Update",
+        issue_sha="x", delivers=delivers,
+    )  # fmt: skip
+    return send_id
