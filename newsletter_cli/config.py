@@ -24,6 +24,7 @@ from pydantic import (
 from newsletter_cli.errors import ConfigError
 from newsletter_cli.project import Project
 from newsletter_cli.sourcefile import describe_loc, read_text
+from newsletter_cli.urls import url_problem
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: Hosts an unencrypted SMTP connection may go to (a relay or a test server on this machine).
@@ -54,6 +55,16 @@ class Sender(_Section):
 class Site(_Section):
     #: Where the web copy of an issue lives; ``{slug}`` is replaced by the issue's name.
     view_online_url: str | None = None
+
+    @field_validator("view_online_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        problem = url_problem(value) if value is not None else None
+        if problem is None and value is not None and re.search(r"[\x00-\x20\x7f]", value):
+            problem = "an address cannot hold spaces or control characters"
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class Delivery(_Section):
@@ -126,6 +137,8 @@ def load_config(project: Project) -> Config:
     text = read_text(path)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError("TOML syntax: arrays or tables nested too deeply", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
@@ -149,8 +162,7 @@ def load_config(project: Project) -> Config:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
         raise ConfigError(
-            f"{describe_loc(loc)}: {err['msg'].removeprefix('Value error, ')}",
-            path=path,
-            line=_key_line(text, loc),
+            f"{describe_loc(loc)}: {message}", path=path, line=_key_line(text, loc)
         ) from None

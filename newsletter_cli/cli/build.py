@@ -57,6 +57,8 @@ def build(
 
 def check(issue: IssueArg) -> None:
     """Check an issue before sending: links, alt text, dates, subject, size. Errors exit 1."""
+    from rich.markup import escape
+
     from newsletter_cli.checks import run_checks
     from newsletter_cli.issue import load_issue
 
@@ -64,15 +66,17 @@ def check(issue: IssueArg) -> None:
     for finding in report.findings:
         colour = "red" if finding.severity == "error" else "yellow"
         line = f":{finding.line}" if finding.line else ""
-        about = f" [{finding.block}]" if finding.block else ""
+        about = escape(f" [{finding.block}]") if finding.block else ""
         console.print(
-            f"{issue}{line}: [{colour}]{finding.severity}[/]: {finding.message}{about}",
+            f"{escape(str(issue))}{line}: [{colour}]{finding.severity}[/]: "
+            f"{escape(finding.message)}{about}",
             markup=True,
         )
     summary = f"{len(report.errors)} errors, {len(report.warnings)} warnings"
     if not report.ok:
         raise CheckFailed(f"{summary}: fix the errors before sending", path=issue)
-    console.print(f"{issue}: ready to send ({summary}, HTML {report.html_bytes / 1024:.0f} KB)")
+    size = f"HTML {report.html_bytes / 1024:.0f} KB"
+    console.print(f"{escape(str(issue))}: ready to send ({summary}, {size})")
 
 
 def new(

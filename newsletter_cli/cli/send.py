@@ -252,6 +252,12 @@ def register(app: typer.Typer) -> None:
             typer.Option("--check-uncertain", help="Ask SendGrid's Email Activity about this "
                          "send's uncertain recipients; send nothing."),  # fmt: skip
         ] = False,
+        strict: Annotated[
+            bool,
+            typer.Option(
+                "--strict", help="Refuse while any recipient-file problem may keep someone off."
+            ),
+        ] = False,
     ) -> None:
         """Send an issue to lists (or a test address), safely and resumably.
 
@@ -279,6 +285,10 @@ def register(app: typer.Typer) -> None:
             dry_run=dry_run,
         )  # fmt: skip
         show_plan(plan)
+        if strict:
+            from newsletter_cli.recipients.leftout import refuse_if_any
+
+            refuse_if_any(plan.left_out, plan.lists)
         if dry_run:
             console.print("Dry run: nothing was sent and nothing was written.")
             return

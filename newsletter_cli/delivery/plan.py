@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from newsletter_cli.delivery.backends import (
     API_KEY_ENV,
+    api_host,
     api_key,
     backend_delivers,
     smtp_preflight,
@@ -32,6 +33,7 @@ from newsletter_cli.delivery.smtp_limits import DAY
 from newsletter_cli.delivery.smtp_settings import plan_notes
 from newsletter_cli.errors import CheckFailed, ConfigError, InputError, Refused
 from newsletter_cli.recipients.contact import Contact
+from newsletter_cli.recipients.problems import Problem
 
 if TYPE_CHECKING:
     from newsletter_cli.issue import Issue
@@ -69,6 +71,8 @@ class SendPlan:
     allow_repeat: bool = False
     #: Per address, the send's lists the person is on (stored in the journal, for proof).
     lists_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Problems in recipients/ that may keep someone off these lists (named, never silent).
+    left_out: list[Problem] = field(default_factory=list)
     backend_label: str = ""  # how the confirmation screen names the backend (smtp: the server)
 
     @property
@@ -171,16 +175,6 @@ def group_by_audience(
     return groups
 
 
-def _left_out(roster: Any, names: Sequence[str], shown: int = 10) -> list[str]:
-    """Rows that might belong on these lists but were left out: never skipped in silence."""
-    found = {p for name in names for p in roster.problems_for(name) if p.severity == "error"}
-    ordered = sorted(found, key=lambda p: (p.path, p.line or 0))
-    lines = [f"left out, may belong on these lists: {p}" for p in ordered[:shown]]
-    if len(ordered) > shown:
-        lines.append(f"... and {len(ordered) - shown} more: see newsletter lists check")
-    return lines
-
-
 def prepare_send(
     project: Project,
     issue_ref: str,
@@ -223,7 +217,9 @@ def prepare_send(
 
     path = find_issue(project, issue_ref)
     issue = load_issue(path)
-    report = run_checks(issue, project)
+    # Dates are compared with the day the email goes: today, or the --at day.
+    day = (send_at or now).astimezone(LONDON).date()
+    report = run_checks(issue, project, today=day, test_send=bool(test_to))
     if not report.ok:
         first = report.errors[0]
         raise CheckFailed(
@@ -236,6 +232,7 @@ def prepare_send(
 
     warnings: list[str] = []
     if backend_name == "sendgrid":
+        api_host()
         if dry_run:
             if not os.environ.get(API_KEY_ENV, "").strip():
                 warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
@@ -249,7 +246,12 @@ def prepare_send(
 
     suppressed: list[Contact] = []
     lists_of: dict[str, tuple[str, ...]] = {}
+    left_out: list[Problem] = []
     if test_to:
+        from newsletter_cli.checks_dates import date_findings
+
+        stale = [f for f in date_findings(issue, day) if f.severity == "error"]
+        warnings.extend(f"{f.message}: a live send would be refused" for f in stale)
         addresses = []
         for raw in test_to:
             address = normalise(raw)
@@ -264,9 +266,15 @@ def prepare_send(
         names = tuple(addresses)
         send_id = make_test_send_id(issue.name, addresses, now)
     else:
+        from newsletter_cli.recipients.leftout import (
+            describe,
+            problems_affecting,
+            refuse_unreadable_suppressions,
+        )
         from newsletter_cli.recipients.roster import load_roster
 
         roster = load_roster(project)
+        refuse_unreadable_suppressions(roster)
         resolution = roster.resolve(list(lists))
         names = tuple(resolution.names)
         suppressed = list(resolution.suppressed)
@@ -283,8 +291,8 @@ def prepare_send(
         send_id = make_send_id(issue.name, names, mode, backend_name)
         if not resolution.members:
             warnings.append("the lists have nobody to send to")
-        warnings.extend(_left_out(roster, names))
-        warnings.extend(str(p) for p in roster.skipped_files)  # files in recipients/ not read
+        left_out = problems_affecting(roster, names)
+        warnings.extend(describe(left_out))
 
     subject = variants[0].email.subject if variants else issue.subject
     sha = file_sha(path)
@@ -322,6 +330,7 @@ def prepare_send(
         received=prior.received,
         allow_repeat=allow_repeat,
         lists_of=lists_of,
+        left_out=left_out,
     )
     if smtp is not None:
         sent = smtp_sent_since(project, now.timestamp() - DAY)

@@ -86,6 +86,9 @@ def cell_text(value: Any, number_format: str | None = None) -> str:
 
 def _text(cell: Any) -> str:
     value = cell.value
+    if isinstance(value, str):
+        # a line break typed in a cell (Alt+Enter) means no more than a space in a contact
+        return " ".join(value.splitlines()) if "\n" in value or "\r" in value else value
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     return cell_text(value, cell.number_format if numeric else None)
 
