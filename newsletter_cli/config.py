@@ -12,7 +12,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from newsletter_cli.errors import ConfigError
 from newsletter_cli.project import Project
@@ -20,6 +27,8 @@ from newsletter_cli.sourcefile import describe_loc, read_text
 from newsletter_cli.urls import url_problem
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: Hosts an unencrypted SMTP connection may go to (a relay or a test server on this machine).
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 SECRET_KEYS = {"api_key", "apikey", "sendgrid_api_key", "key", "token", "password"}
 
 
@@ -74,7 +83,7 @@ class Site(_Section):
 
 
 class Delivery(_Section):
-    backend: Literal["outbox", "sendgrid"] = "outbox"
+    backend: Literal["outbox", "sendgrid", "smtp"] = "outbox"
 
 
 class SendGridSettings(_Section):
@@ -83,11 +92,35 @@ class SendGridSettings(_Section):
     sandbox: bool = False
 
 
+class SmtpSettings(_Section):
+    """[smtp]: a submission server (Microsoft 365, a council relay...). Checked in delivery.smtp."""
+
+    preset: Literal["microsoft365"] | None = None
+    host: str | None = None
+    port: int | None = Field(default=None, ge=1, le=65535)
+    user: str | None = None
+    security: Literal["starttls", "tls", "none"] | None = None
+    messages_per_minute: int | None = Field(default=None, ge=1)
+    recipients_per_day: int | None = Field(default=None, ge=1)
+    timeout: float = Field(default=60.0, gt=0)
+
+    @field_validator("security")
+    @classmethod
+    def _unencrypted_only_here(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value == "none" and (info.data.get("host") or "").lower() not in LOCAL_HOSTS:
+            raise ValueError(
+                "'none' would send the password and every message unencrypted: it is "
+                "allowed only for a server on this machine (127.0.0.1, localhost, ::1)"
+            )
+        return value
+
+
 class Config(_Section):
     sender: Sender = Sender()
     site: Site = Site()
     delivery: Delivery = Delivery()
     sendgrid: SendGridSettings = SendGridSettings()
+    smtp: SmtpSettings = SmtpSettings()
 
 
 def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:
@@ -127,12 +160,17 @@ def load_config(project: Project) -> Config:
         raise ConfigError(
             f"TOML syntax: {message}", path=path, line=int(match[1]) if match else None
         ) from None
-    for section in data.values():
-        if isinstance(section, dict) and SECRET_KEYS & {k.lower() for k in section}:
+    for name, section in data.items():
+        keys = section if isinstance(section, dict) else {}
+        secret = next((k for k in keys if k.lower() in SECRET_KEYS), None)
+        if secret is not None:
+            variable = "NEWSLETTER_SMTP_PASSWORD" if name == "smtp" else "SENDGRID_API_KEY"
+            what = "a password" if name == "smtp" else "an API key"
             raise ConfigError(
-                "an API key must not be stored in newsletter.toml; "
-                "set SENDGRID_API_KEY in the environment instead",
+                f"{what} must not be stored in newsletter.toml; "
+                f"set {variable} in the environment instead",
                 path=path,
+                line=_key_line(text, (name, secret)),
             )
     try:
         return Config.model_validate(data)

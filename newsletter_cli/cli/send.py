@@ -38,6 +38,8 @@ def show_plan(plan: SendPlan) -> None:
     backend = (
         "outbox (writes .eml files; nothing leaves this machine)"
         if plan.backend == "outbox"
+        else plan.backend_label
+        if plan.backend_label
         else "SendGrid sandbox (checked by SendGrid, delivered to nobody)"
         if plan.mode == "sandbox"
         else "SendGrid (real email)"
@@ -135,6 +137,8 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
             f"SendGrid will send to {accepted} recipient(s) at {plan.send_at:%d %B %Y %H:%M %Z}. "
             f"To stop it: newsletter cancel {plan.send_id}"
         )
+    elif plan.backend == "smtp":
+        console.print(f"The SMTP server accepted the email for {accepted} recipient(s).")
     else:
         console.print(f"SendGrid accepted the email for {accepted} recipient(s).")
     for other, count in sorted(result.skipped_by.items()):
@@ -148,10 +152,17 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
     if uncertain:
         console.print(
             f"[yellow]{uncertain} uncertain[/]: a request left but no answer came, so they may "
-            "have it. Later, the same command with --check-uncertain asks SendGrid's Email "
-            "Activity which it has (--resend-uncertain sends to them all again). "
+            f"have it. {_uncertain_advice(plan)} "
             f"'newsletter history {plan.send_id}' lists them."
         )
+
+
+def _uncertain_advice(plan: SendPlan) -> str:
+    if plan.backend == "smtp":
+        return ("Check the mailbox's Sent Items or the mail server's message trace; to send to "
+                "them again, run the same command with --resend-uncertain.")  # fmt: skip
+    return ("Later, the same command with --check-uncertain asks SendGrid's Email Activity "
+            "which it has (--resend-uncertain sends to them all again).")  # fmt: skip
 
 
 def _shown(path: object) -> str:
@@ -225,7 +236,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
         backend: Annotated[
             str | None,
-            typer.Option("--backend", help="outbox or sendgrid (default: newsletter.toml)."),
+            typer.Option("--backend", help="outbox, sendgrid or smtp (default: newsletter.toml)."),
         ] = None,
         resend_uncertain: Annotated[
             bool,

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from newsletter_cli.config import Config
     from newsletter_cli.delivery.base import Backend
     from newsletter_cli.delivery.sendgrid_backend import RetryPolicy
+    from newsletter_cli.delivery.smtp_settings import SmtpServer
     from newsletter_cli.project import Project
 
 API_KEY_ENV = "SENDGRID_API_KEY"
@@ -87,8 +88,10 @@ def make_backend(
             from_name=sender.from_name,
             reply_to=sender.reply_to,
         )
+    if name == "smtp":
+        return smtp_backend(project, config)
     if name != "sendgrid":
-        raise ConfigError(f"unknown backend {name!r}; use outbox or sendgrid")
+        raise ConfigError(f"unknown backend {name!r}; use outbox, sendgrid or smtp")
     key = api_key()
     group = unsubscribe_group(project, config)
     from newsletter_cli.delivery.sendgrid_backend import SendGridBackend
@@ -114,8 +117,10 @@ def backend_delivers(name: str) -> bool:
         from newsletter_cli.delivery.outbox import OutboxBackend as chosen
     elif name == "sendgrid":
         from newsletter_cli.delivery.sendgrid_backend import SendGridBackend as chosen
+    elif name == "smtp":
+        from newsletter_cli.delivery.smtp import SmtpBackend as chosen
     else:
-        raise ConfigError(f"unknown backend {name!r}; use outbox or sendgrid")
+        raise ConfigError(f"unknown backend {name!r}; use outbox, sendgrid or smtp")
     return bool(chosen.delivers)
 
 
@@ -129,3 +134,46 @@ def unsubscribe_group(project: Project, config: Config) -> int:
             "(SendGrid: Suppressions > Unsubscribe Groups)",
         )
     return group
+
+
+def smtp_backend(project: Project, config: Config) -> Backend:
+    """The SMTP backend; its daily limit counts what the journal says went in the last day."""
+    from newsletter_cli.delivery.message import Letterhead
+    from newsletter_cli.delivery.smtp import SmtpBackend
+    from newsletter_cli.delivery.smtp_settings import smtp_password, smtp_server
+
+    server = smtp_server(project, config)
+    sender = config.sender
+    letterhead = Letterhead(sender.from_email, sender.from_name, sender.reply_to)
+    return SmtpBackend(
+        server,
+        smtp_password(server),
+        letterhead,
+        sent_since=lambda since: smtp_sent_since(project, since),
+    )
+
+
+def smtp_preflight(project: Project, config: Config, dry_run: bool) -> tuple[SmtpServer, str]:
+    """The SMTP settings, checked before anything is sent; a warning for a dry run without
+    the password (a real send needs it and stops here without it)."""
+    from newsletter_cli.delivery.smtp_settings import smtp_password, smtp_server
+
+    server = smtp_server(project, config)
+    try:
+        smtp_password(server)
+    except ConfigError as exc:
+        if not dry_run:
+            raise
+        return server, f"{exc.message}: a real send would stop"
+    return server, ""
+
+
+def smtp_sent_since(project: Project, since: float) -> int:
+    """Recipients this project's SMTP sends had accepted since unix time ``since``."""
+    from newsletter_cli.journal import existing_journal
+
+    journal = existing_journal(project)
+    if journal is None:
+        return 0
+    with journal:
+        return journal.accepted_since("smtp", since)

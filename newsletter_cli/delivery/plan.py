@@ -22,11 +22,15 @@ from newsletter_cli.delivery.backends import (
     api_host,
     api_key,
     backend_delivers,
+    smtp_preflight,
+    smtp_sent_since,
     unsubscribe_group,
 )
 from newsletter_cli.delivery.base import Status
 from newsletter_cli.delivery.deliver import Variant
 from newsletter_cli.delivery.prior import look_back
+from newsletter_cli.delivery.smtp_limits import DAY
+from newsletter_cli.delivery.smtp_settings import plan_notes
 from newsletter_cli.errors import CheckFailed, ConfigError, InputError, Refused
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.recipients.problems import Problem
@@ -69,6 +73,7 @@ class SendPlan:
     lists_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Problems in recipients/ that may keep someone off these lists (named, never silent).
     left_out: list[Problem] = field(default_factory=list)
+    backend_label: str = ""  # how the confirmation screen names the backend (smtp: the server)
 
     @property
     def recipients(self) -> int:
@@ -219,15 +224,15 @@ def prepare_send(
     now = now or datetime.now(LONDON)
     config = load_config(project)
     backend_name = backend or config.delivery.backend
-    if backend_name not in ("outbox", "sendgrid"):
-        raise ConfigError(f"unknown backend {backend_name!r}; use outbox or sendgrid")
+    if backend_name not in ("outbox", "sendgrid", "smtp"):
+        raise ConfigError(f"unknown backend {backend_name!r}; use outbox, sendgrid or smtp")
     sandbox = sandbox or (backend_name == "sendgrid" and config.sendgrid.sandbox)
     if sandbox and backend_name != "sendgrid":
-        raise Refused("--sandbox is SendGrid's sandbox mode; the outbox backend has none",
+        raise Refused(f"--sandbox is SendGrid's sandbox mode; the {backend_name} backend has none",
                       hint="add --backend sendgrid, or leave out --sandbox")  # fmt: skip
     send_at = parse_at(at, now) if at else None
     if send_at is not None and backend_name != "sendgrid":
-        raise Refused("the outbox backend cannot schedule a send (--at)",
+        raise Refused(f"the {backend_name} backend cannot schedule a send (--at)",
                       hint="add --backend sendgrid to schedule, or leave out --at")  # fmt: skip
     if test_to and lists:
         raise InputError("give either --test-to or --list, not both",
@@ -259,6 +264,10 @@ def prepare_send(
         else:
             api_key()
         unsubscribe_group(project, config)
+    smtp = None
+    if backend_name == "smtp":
+        smtp, problem = smtp_preflight(project, config, dry_run)
+        warnings.extend([problem] if problem else [])
 
     suppressed: list[Contact] = []
     lists_of: dict[str, tuple[str, ...]] = {}
@@ -317,7 +326,7 @@ def prepare_send(
         emails=(c.email for v in variants for c in v.contacts), mode=mode,
         delivers=backend_delivers(backend_name),
     )  # fmt: skip
-    if mode == "live" and not prior.tested and backend_name == "sendgrid":
+    if mode == "live" and not prior.tested and backend_name != "outbox":
         warnings.append("no test send of this issue yet: try --test-to YOUR-ADDRESS first")
     if prior.issue_changed and prior.previous.get(Status.ACCEPTED):
         warnings.append(
@@ -326,7 +335,7 @@ def prepare_send(
         )
     if link_check and mode == "live":  # last: the slow part, once everything else holds
         warnings.extend(_check_links(issue, project, path))
-    return SendPlan(
+    plan = SendPlan(
         send_id=send_id,
         issue=issue,
         issue_sha=sha,
@@ -350,6 +359,11 @@ def prepare_send(
         lists_of=lists_of,
         left_out=left_out,
     )
+    if smtp is not None:
+        sent = smtp_sent_since(project, now.timestamp() - DAY)
+        plan.backend_label, notes = plan_notes(smtp, plan.to_send, sent)
+        plan.warnings.extend(notes)
+    return plan
 
 
 def find_send_id(

@@ -65,17 +65,22 @@ def run_send(
             send_at=send_at,
             batch_id=batch_id,
         )
-        result = deliver(
-            journal,
-            backend,
-            context,
-            plan.variants,
-            resend_uncertain=plan.resend_uncertain,
-            allow_repeat=plan.allow_repeat,
-            on_progress=on_progress,
-            address_problem=address_problem,
-            lists_of=plan.lists_of,
-        )
+        try:
+            result = deliver(
+                journal,
+                backend,
+                context,
+                plan.variants,
+                resend_uncertain=plan.resend_uncertain,
+                allow_repeat=plan.allow_repeat,
+                on_progress=on_progress,
+                address_problem=address_problem,
+                lists_of=plan.lists_of,
+            )
+        finally:
+            close = getattr(backend, "close", None)  # an SMTP connection says QUIT
+            if close is not None:
+                close()
     if plan.suppressed:
         result.this_run[Status.SUPPRESSED] = len(plan.suppressed)
     if not backend.delivers:

@@ -10,11 +10,10 @@ giving the HTML its own tokens (``%first_name_html%``), so a name such as
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import quote
 
+from newsletter_cli.delivery.message import display_name, unsubscribe_headers
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import TOKENS, UNSUBSCRIBE_SLOT, RenderedEmail
 
@@ -25,8 +24,6 @@ MAX_CATEGORY_LENGTH = 255
 MAX_SUBSTITUTION_BYTES = 10_000
 #: SendGrid puts each recipient's unsubscribe-group link where this tag stands.
 ASM_UNSUBSCRIBE_TAG = "<%asm_group_unsubscribe_raw_url%>"
-#: Characters SendGrid or mail clients trip over in a display name.
-_NAME_UNSAFE = re.compile(r'[;,"\r\n<>]+')
 
 
 def html_token(name: str) -> str:
@@ -75,22 +72,11 @@ def prepare(email: RenderedEmail) -> Template:
     return Template(email.subject, text, body, tuple(text_fields), tuple(html_fields))
 
 
-def display_name(name: str) -> str:
-    """A display name SendGrid accepts: no commas, semicolons, quotes or line breaks."""
-    return " ".join(_NAME_UNSAFE.sub(" ", name).split())
-
-
 def list_unsubscribe_headers(email: str, envelope: Envelope) -> dict[str, str]:
     """List-Unsubscribe (mailto, plus one-click https when configured) for one recipient."""
-    mailbox = envelope.reply_to or envelope.from_email
-    subject = quote(f"unsubscribe {email}")
-    links = [f"<mailto:{mailbox}?subject={subject}>"]
-    headers = {}
-    if envelope.one_click_url:
-        links.insert(0, "<" + envelope.one_click_url.replace("{email}", quote(email)) + ">")
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    headers["List-Unsubscribe"] = ", ".join(links)
-    return headers
+    return unsubscribe_headers(
+        email, envelope.reply_to or envelope.from_email, envelope.one_click_url
+    )
 
 
 def personalization(contact: Contact, template: Template, envelope: Envelope) -> dict:

@@ -262,6 +262,14 @@ class SqlJournal(IssueQueries):
         )
         return Counter({Status(status): int(n) for status, n in rows})
 
+    def accepted_since(self, backend: str, since: float) -> int:
+        rows = self._read(
+            "SELECT COUNT(*) FROM recipients r JOIN sends s ON s.id = r.send_id"
+            " WHERE s.backend = ? AND r.status = ? AND r.updated >= ?",
+            (backend, Status.ACCEPTED.value, since),
+        )
+        return int(rows[0][0] or 0)
+
     def recipients(
         self, send_id: str, statuses: Iterable[Status] | None = None
     ) -> list[RecipientRecord]:

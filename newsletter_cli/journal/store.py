@@ -181,6 +181,10 @@ class JournalStore(Protocol):
         """This send's recipients (with some statuses), by address."""
         ...
 
+    def accepted_since(self, backend: str, since: float) -> int:
+        """Recipients accepted through ``backend`` since unix time ``since`` (daily limits)."""
+        ...
+
     # -- across the sends of one issue -------------------------------------------------
 
     def received(

@@ -10,9 +10,11 @@ from newsletter_cli.errors import InputError
 from newsletter_cli.recipients.addresses import address_problem, clean
 from newsletter_cli.recipients.cells import parse_address_cell, shown_cell
 from newsletter_cli.recipients.contact import Contact
-from newsletter_cli.recipients.csvtable import Table, read_table, runs_on
-from newsletter_cli.recipients.problems import Problem
+from newsletter_cli.recipients.csvtable import Table, runs_on
+from newsletter_cli.recipients.problems import Problem, split_source
+from newsletter_cli.recipients.sources import read_tables
 from newsletter_cli.recipients.tags import split_tags
+from newsletter_cli.recipients.xlsxtable import SheetChoice, SheetTable
 
 # Column names as spreadsheets spell them (after header_name()) -> our field.
 COLUMNS = {
@@ -52,11 +54,11 @@ class ContactsRead:
         first = self.contacts[at]
         merged, note = merge(first, contact)
         self.contacts[at] = merged
-        path, _, line = contact.source.rpartition(":")
+        path, line = split_source(contact.source)
         problems.append(
             Problem(
                 path,
-                int(line),
+                line,
                 f"duplicate of {contact.email} (first at {first.source}): merged into one "
                 f"contact{note}",
                 "warning",
@@ -87,7 +89,7 @@ def merge(first: Contact, again: Contact) -> tuple[Contact, str]:
     return merged, ("; " + "; ".join(notes)) if notes else ""
 
 
-def _column_map(table: Table) -> dict[str, int]:
+def _column_map(table: Table | SheetTable) -> dict[str, int]:
     """Our field -> column index. Unknown columns are ignored; a repeated one is a warning."""
     found: dict[str, int] = {}
     for index, name in enumerate(table.header):
@@ -108,7 +110,7 @@ def _column_map(table: Table) -> dict[str, int]:
     return found
 
 
-def require_email_column(table: Table, columns: dict[str, int]) -> None:
+def require_email_column(table: Table | SheetTable, columns: dict[str, int]) -> None:
     """A file without an email column cannot be used at all: stop with a clear message."""
     if "email" not in columns:
         seen = ", ".join(h for h in table.header if h) or "nothing"
@@ -124,12 +126,20 @@ def _text(value: str) -> str:
     return " ".join(clean(value).split())
 
 
-def read_contacts(path: Path, shown: str, into: ContactsRead) -> None:
-    """Add the contacts in one CSV file to ``into`` (problems go to ``into.problems``)."""
-    table = read_table(path, shown)
-    if table is None:
-        into.problems.append(Problem(shown, None, "empty file: no header, no contacts", "warning"))
-        return
+def read_contacts(
+    path: Path, shown: str, into: ContactsRead, choice: SheetChoice | None = None
+) -> None:
+    """Add the contacts in one CSV or Excel file to ``into`` (problems: ``into.problems``)."""
+    for table in read_tables(path, shown, into.problems, choice):
+        if table is None:
+            into.problems.append(
+                Problem(shown, None, "empty file: no header, no contacts", "warning")
+            )
+        else:
+            _read_table(table, shown, into)
+
+
+def _read_table(table: Table | SheetTable, shown: str, into: ContactsRead) -> None:
     problems = into.problems
     columns = _column_map(table)
     problems.extend(table.problems)

@@ -103,6 +103,8 @@ def read_lists_file(path: Path, shown: str, known_tags: Iterable[str] = ()) -> L
     lists: dict[str, ListDef] = {}
     lines: dict[tuple[str, str], int] = {}
     for raw_name, body in data.items():
+        if raw_name == "_files":  # settings for the contact files (recipients/sources.py)
+            continue
         line = _line(data, raw_name) or 1
         name = str(raw_name)
         if tag_key(name) != name:

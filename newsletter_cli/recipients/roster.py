@@ -26,7 +26,8 @@ from newsletter_cli.recipients.listdefs import (
     read_lists_file,
 )
 from newsletter_cli.recipients.outside import refuse_links_outside
-from newsletter_cli.recipients.problems import Problem
+from newsletter_cli.recipients.problems import Problem, split_source
+from newsletter_cli.recipients.sources import read_file_settings, recipient_files
 from newsletter_cli.recipients.suppression import (
     MAIN_FILE,
     Suppression,
@@ -64,6 +65,7 @@ class Roster:
     problems: list[Problem]
     lists_path: str = LISTS_FILE
     files: list[str] = field(default_factory=list)
+    skipped_files: list[Problem] = field(default_factory=list)  # files in recipients/ not read
     # Sets of contacts are bit sets: bit i stands for self.contacts[i] (see bitset.py).
     _position: dict[str, int] = field(default_factory=dict, repr=False)
     _by_tag: dict[str, int] = field(default_factory=dict, repr=False)
@@ -278,14 +280,14 @@ def _tag_problems(read: ContactsRead, lists: ListsFile, counts: Counter[str]) ->
                     )
     for tag, where in read.tag_first_seen.items():
         if tag not in used:
-            path, _, line = where.rpartition(":")
+            path, line = split_source(where)
             # A typo keeps its contacts off the list they were meant for: the lists using
             # a tag like it, or (when nothing is like it) any list.
             near = closest(tag, used)
             problems.append(
                 Problem(
                     path,
-                    int(line),
+                    line,
                     f"tag {tag!r} is used by no list in {lists.shown} ({counts[tag]} "
                     f"contact{'s' if counts[tag] != 1 else ''}){did_you_mean(tag, used)}",
                     "warning",
@@ -296,7 +298,7 @@ def _tag_problems(read: ContactsRead, lists: ListsFile, counts: Counter[str]) ->
 
 
 def load_roster(project: Project, *, strict: bool = False) -> Roster:
-    """Read recipients/: contacts (*.csv), suppressions, and the lists file.
+    """Read recipients/: contacts (*.csv, *.xlsx), suppressions, and the lists file.
 
     Mistakes that make the data unusable (a lists file error, a CSV without an email
     column) raise InputError. Data problems are collected in ``roster.problems``;
@@ -310,20 +312,24 @@ def load_roster(project: Project, *, strict: bool = False) -> Roster:
             hint="it holds the contacts CSV files, lists.yaml and suppressions.csv",
         )
     refuse_links_outside(project.root, folder)
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    files, skipped = recipient_files(folder, lambda path: _shown(project, path))
+    lists_path = folder / LISTS_FILE
+    sheets = read_file_settings(lists_path, _shown(project, lists_path), files)
     read = ContactsRead()
     suppressions: dict[str, Suppression] = {}
     contact_files = [p for p in files if not is_suppression_file(p)]
     suppression_files = [p for p in files if is_suppression_file(p)]
     for path in contact_files:
-        read_contacts(path, _shown(project, path), read)
+        read_contacts(path, _shown(project, path), read, sheets.get(path.name))
     problems = read.problems
+    problems.extend(skipped)
     if not contact_files:
         problems.append(
-            Problem(_shown(project, folder), None, "no contacts files (*.csv)", "warning")
+            Problem(_shown(project, folder), None, "no contacts files (*.csv, *.xlsx)", "warning")
         )
     for path in suppression_files:
-        read_suppressions(path, _shown(project, path), suppressions, problems)
+        read_suppressions(path, _shown(project, path), suppressions, problems,
+                          sheets.get(path.name))  # fmt: skip
     if not suppression_files:
         problems.append(
             Problem(
@@ -333,7 +339,6 @@ def load_roster(project: Project, *, strict: bool = False) -> Roster:
                 "warning",
             )
         )
-    lists_path = folder / LISTS_FILE
     counts: Counter[str] = Counter()
     for contact in read.contacts:
         counts.update(contact.tags)
@@ -346,6 +351,7 @@ def load_roster(project: Project, *, strict: bool = False) -> Roster:
         problems=problems,
         lists_path=lists.shown,
         files=[_shown(project, p) for p in contact_files],
+        skipped_files=skipped,
     )
     if strict and problems:
         first = problems[0]

@@ -9,10 +9,12 @@ from newsletter_cli.errors import InputError
 from newsletter_cli.recipients.addresses import address_problem
 from newsletter_cli.recipients.cells import parse_address_cell, shown_cell
 from newsletter_cli.recipients.contacts import COLUMNS
-from newsletter_cli.recipients.csvtable import read_table, runs_on
+from newsletter_cli.recipients.csvtable import Table, runs_on
 from newsletter_cli.recipients.problems import Problem
+from newsletter_cli.recipients.sources import read_tables
+from newsletter_cli.recipients.xlsxtable import SheetChoice, SheetTable
 
-# A CSV in recipients/ whose name starts like this is a suppression file, not contacts,
+# A file in recipients/ whose name starts like this is a suppression file, not contacts,
 # so that an exported unsubscribe or bounce list can never be mailed by mistake.
 PREFIXES = {"suppress": "suppressed", "unsubscribe": "unsubscribed", "bounce": "bounced"}
 MAIN_FILE = "suppressions.csv"
@@ -43,12 +45,25 @@ def default_reason(path: Path) -> str:
 
 
 def read_suppressions(
-    path: Path, shown: str, into: dict[str, Suppression], problems: list[Problem]
+    path: Path,
+    shown: str,
+    into: dict[str, Suppression],
+    problems: list[Problem],
+    choice: SheetChoice | None = None,
 ) -> None:
     """Add one suppression file's addresses to ``into`` (the first entry for an address wins)."""
-    table = read_table(path, shown)
-    if table is None:
-        return
+    for table in read_tables(path, shown, problems, choice):
+        if table is not None:
+            _read_table(table, path, shown, into, problems)
+
+
+def _read_table(
+    table: Table | SheetTable,
+    path: Path,
+    shown: str,
+    into: dict[str, Suppression],
+    problems: list[Problem],
+) -> None:
     problems.extend(table.problems)
     header = table.header
     email_at = next((i for i, h in enumerate(header) if COLUMNS.get(h) == "email"), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -200,3 +201,19 @@ def test_a_second_run_of_the_same_send_is_refused(open_store):
     assert not second.running(SEND)
     with second.send_lock(SEND):  # released
         pass
+
+
+def test_accepted_since_counts_one_backends_recent_acceptances(journal):
+    """The SMTP daily limit asks this: accepted through a backend since a time."""
+    for send_id, backend in (("smtp-1", "smtp"), ("smtp-2", "smtp"), ("sg-1", "sendgrid")):
+        journal.open_send(send_id, issue="2025-09", lists=("dcs",), mode="live",
+                          backend=backend, subject="s", issue_sha="x")  # fmt: skip
+        journal.enqueue(send_id, [Person(f"{n}@example.org") for n in "abc"])
+    journal.set_status("smtp-1", ["a@example.org", "b@example.org"], Status.ACCEPTED)
+    journal.set_status("smtp-2", ["a@example.org"], Status.ACCEPTED)
+    journal.set_status("smtp-2", ["b@example.org"], Status.FAILED)
+    journal.set_status("sg-1", ["a@example.org", "b@example.org"], Status.ACCEPTED)
+    now = time.time()
+    assert journal.accepted_since("smtp", now - 60) == 3
+    assert journal.accepted_since("sendgrid", now - 60) == 2
+    assert journal.accepted_since("smtp", now + 60) == 0  # nothing accepted after now

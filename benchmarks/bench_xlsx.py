@@ -1,0 +1,87 @@
+"""Benchmark: load 100,000 contacts from an .xlsx workbook, beside the same rows as CSV.
+
+Run: .venv/bin/python benchmarks/bench_xlsx.py [--contacts N]
+The contacts of bench_lists.py are written once as contacts.csv and once as
+contacts.xlsx (by openpyxl, with a title row above the header); each
+is loaded with load_roster() in a child process, so its time and peak memory are its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def write_workbook(csv_path: Path, xlsx_path: Path) -> None:
+    """The CSV's rows in a workbook below a title row, written in openpyxl's streaming mode."""
+    import csv
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Contacts")
+    title = WriteOnlyCell(sheet, value="West Midlands contacts (made up for the benchmark)")
+    sheet.append([title])
+    with open(csv_path, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.reader(handle):
+            sheet.append(row)
+    book.save(xlsx_path)
+
+
+def child(root: str) -> None:
+    from newsletter_cli.project import Project
+    from newsletter_cli.recipients import load_roster
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    roster = load_roster(Project(Path(root)))
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": round(seconds, 2), "contacts": len(roster.contacts),
+                      "problems": len(roster.problems), "peak_rss_mb": round(peak, 1),
+                      "rss_before_mb": round(before, 1)}))  # fmt: skip
+
+
+def main(count: int) -> None:
+    from benchmarks.bench_lists import make_project
+
+    with tempfile.TemporaryDirectory() as folder:
+        csv_root = Path(folder) / "csv"
+        make_project(csv_root, count)
+        xlsx_root = Path(folder) / "xlsx"
+        make_project(xlsx_root, count)
+        recipients = xlsx_root / "recipients"
+        write_workbook(recipients / "contacts.csv", recipients / "contacts.xlsx")
+        (recipients / "contacts.csv").unlink()
+        size = (recipients / "contacts.xlsx").stat().st_size / 1e6
+        results = {}
+        for kind, root in (("csv", csv_root), ("xlsx", xlsx_root)):
+            out = subprocess.run([sys.executable, __file__, "--child", str(root)],
+                                 capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
+            results[kind] = json.loads(out.stdout.strip().splitlines()[-1])
+        assert results["csv"]["contacts"] == results["xlsx"]["contacts"]
+        assert results["csv"]["problems"] == results["xlsx"]["problems"]
+        for kind, figures in results.items():
+            print(f"{kind:>4}: {count:,} rows -> {figures['contacts']:,} contacts in "
+                  f"{figures['seconds']:.2f} s, peak memory {figures['peak_rss_mb']} MB "
+                  f"({figures['rss_before_mb']} MB before loading)"
+                  + (f"; workbook {size:.1f} MB" if kind == "xlsx" else ""))  # fmt: skip
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2])
+    else:
+        parser = argparse.ArgumentParser(description=__doc__)
+        parser.add_argument("--contacts", type=int, default=100_000)
+        main(parser.parse_args().contacts)

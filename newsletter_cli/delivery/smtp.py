@@ -1,0 +1,379 @@
+"""Delivery through an SMTP submission server (Microsoft 365, a council relay...), with smtplib.
+
+One message per recipient, the same bytes the outbox writes, over one connection that
+is reused from message to message and opened again when the server closes it.
+What each answer does (never a double send):
+
+- 250 after the message: accepted; the server's queue id is kept as the message id.
+- 4xx on MAIL FROM, RCPT TO or after the message (451, 452...): the same message again
+  after a backoff, a few times; then that recipient failed, with the server's words.
+- 421 (the server is closing), a connection refused or lost before the whole message
+  was sent: a new connection and the same message again; a server that keeps doing it
+  stops the send (resumable: the recipient never got it).
+- 5xx on RCPT TO or after the message: that recipient failed, with the server's words;
+  the send goes on (it stops after several refused messages in a row: a quota?).
+- 5xx on MAIL FROM, a refused login (535): the send stops.
+- The connection lost after the whole message was sent, before the answer: uncertain,
+  never sent again automatically (``--resend-uncertain`` does, after a check).
+
+The password is used for the login only; every text leaving this module is scrubbed.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from newsletter_cli.delivery.base import BatchResult, Outcome, SendContext, Status
+from newsletter_cli.delivery.message import Letterhead, personal_message
+from newsletter_cli.delivery.smtp_limits import DailyQuota, Pacer
+from newsletter_cli.delivery.smtp_settings import PASSWORD_ENV, SmtpServer
+from newsletter_cli.errors import AuthError, DeliveryError
+from newsletter_cli.recipients.contact import Contact
+from newsletter_cli.render import RenderedEmail
+
+_LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
+_QUEUE_ID = (
+    re.compile(r"queued as\s+<?([^\s<>]+)", re.IGNORECASE),  # Postfix, aiosmtpd sinks
+    re.compile(r"\bid=(\S+)"),  # Exim
+    re.compile(r"<([^\s<>]+)>"),  # Microsoft 365: "2.0.0 OK <id@...> [Hostname=...]"
+)
+AUTH_CODES = {530, 534, 535, 538}
+
+
+@dataclass(frozen=True)
+class SmtpPolicy:
+    """How hard to try. Tests pass tiny numbers; the defaults suit a real server."""
+
+    attempts: int = 4  # tries per message for 4xx answers and lost connections
+    backoff: float = 2.0  # first wait, doubled each time
+    backoff_cap: float = 60.0
+    refused_in_a_row: int = 5  # stop after this many messages in a row refused after DATA
+
+
+@dataclass(frozen=True)
+class _Answer:
+    kind: str  # ok | retry | unavailable | refused | uncertain | stop | auth
+    detail: str = ""
+    message_id: str | None = None
+    stage: str = ""  # mail | rcpt | data
+
+
+def queue_id(reply: str) -> str:
+    """The server's id for an accepted message, from its 250 reply (else the reply itself)."""
+    for pattern in _QUEUE_ID:
+        found = pattern.search(reply)
+        if found:
+            return found[1]
+    return reply.strip()[:200]
+
+
+def _auth_hint(reason: str) -> str:
+    if "5.7.30" in reason:  # Microsoft 365 with passwords for SMTP AUTH retired
+        return (
+            "this Microsoft 365 tenant no longer accepts a password for SMTP (Basic "
+            "authentication retired); send through another SMTP relay, or --backend sendgrid"
+        )
+    return (
+        f"check [smtp] user and {PASSWORD_ENV} (Microsoft 365: SMTP AUTH must be enabled "
+        "for the mailbox; use an app password with MFA)"
+    )
+
+
+def _words(code: int, reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return f"{code} " + "; ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+class SmtpBackend:
+    """The ``smtp`` backend. ``sleep``, ``clock`` and ``ssl_context`` are injectable for tests."""
+
+    name = "smtp"
+    max_batch = 1  # one journal step per message: a crash leaves at most one uncertain
+    delivers = True
+    can_schedule = False
+
+    def __init__(
+        self,
+        server: SmtpServer,
+        password: str | None,
+        letterhead: Letterhead,
+        *,
+        sent_since: Callable[[float], int] | None = None,
+        policy: SmtpPolicy | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.server = server
+        self._password = password
+        self.letterhead = letterhead
+        self.policy = policy or SmtpPolicy()
+        self._ssl = ssl_context
+        self.sleep, self.rng = sleep, rng
+        self.pacer = Pacer(server.messages_per_minute, clock=clock, sleep=sleep)
+        self.quota = DailyQuota(server.recipients_per_day, sent_since, clock=clock)
+        self._smtp: smtplib.SMTP | None = None
+        self._reused = False
+        self._refused_in_a_row = 0
+        self.connections = 0
+        self.requests = 0
+
+    # -- the protocol ------------------------------------------------------------------
+
+    def send_batch(
+        self, email: RenderedEmail, contacts: Sequence[Contact], context: SendContext
+    ) -> BatchResult:
+        if context.send_at is not None or context.sandbox:
+            raise DeliveryError("the smtp backend cannot schedule (--at) or use --sandbox")
+        result = BatchResult()
+        for contact in contacts:
+            reason = "not sent: the send stopped"
+            if result.stop is None:
+                result.stop = self.quota.check()
+                reason = "not sent: the daily limit is reached"
+            if result.stop is not None:
+                result.outcomes.append(Outcome(contact.email, Status.QUEUED, reason=reason))
+                continue
+            outcome, stop, tries = self._deliver(email, contact, context)
+            result.outcomes.append(outcome)
+            result.requests += tries
+            result.stop = stop
+        return result
+
+    def schedule(self) -> str:
+        raise DeliveryError(
+            "the smtp backend cannot schedule a send (--at)",
+            hint="leave out --at and run the send at the time you want",
+        )
+
+    def cancel(self, batch_id: str) -> None:
+        raise DeliveryError("the smtp backend has nothing to cancel: it never schedules")
+
+    def close(self) -> None:
+        """Say QUIT and close the connection, if one is open."""
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the password blanked out."""
+        return text.replace(self._password, "[password]") if self._password else text
+
+    # -- one message, with retries -----------------------------------------------------
+
+    def payload(self, email: RenderedEmail, contact: Contact, context: SendContext) -> bytes:
+        """The message on the wire (the outbox's bytes), dot-stuffed and ended for DATA."""
+        raw = personal_message(
+            email, contact, self.letterhead, issue_name=context.issue_name, send_id=context.send_id
+        ).as_bytes()
+        if not raw.endswith(b"\r\n"):
+            raw += b"\r\n"
+        return _LEADING_DOT.sub(b"..", raw) + b".\r\n"
+
+    def _deliver(
+        self, email: RenderedEmail, contact: Contact, context: SendContext
+    ) -> tuple[Outcome, DeliveryError | None, int]:
+        data = self.payload(email, contact, context)
+        tries = 0
+        while True:
+            tries += 1
+            fresh_failure = self._reused  # a reused connection may have timed out idle
+            self.pacer.wait()
+            answer = self._attempt(data, contact.email)
+            self.requests += 1
+            if answer.kind == "ok":
+                self.quota.count()
+                self._refused_in_a_row = 0
+                return Outcome(contact.email, Status.ACCEPTED, answer.message_id), None, tries
+            if answer.kind == "uncertain":
+                return Outcome(contact.email, Status.UNCERTAIN, reason=answer.detail), None, tries
+            if answer.kind in ("retry", "unavailable") and tries < self.policy.attempts:
+                if not (answer.kind == "unavailable" and fresh_failure and tries == 1):
+                    self.sleep(self._backoff(tries))
+                continue
+            reason = answer.detail
+            if answer.kind in ("retry", "unavailable"):
+                reason = f"{reason} (gave up after {tries} tries)"
+            failed = Outcome(contact.email, Status.FAILED, reason=reason)
+            if answer.kind == "auth":
+                return failed, AuthError(reason, hint=_auth_hint(reason)), tries
+            if answer.kind in ("stop", "unavailable"):
+                return failed, DeliveryError(f"the send stopped: {reason}"), tries
+            if answer.kind == "retry" or answer.stage == "data":
+                self._refused_in_a_row += 1
+            if self._refused_in_a_row >= self.policy.refused_in_a_row:
+                return failed, DeliveryError(
+                    f"{self._refused_in_a_row} messages in a row were refused (last: {reason}); "
+                    "stopped rather than fail the whole list"
+                ), tries
+            return failed, None, tries
+
+    def _backoff(self, tries: int) -> float:
+        """Exponential backoff with 'equal jitter': half fixed, half random."""
+        delay = min(self.policy.backoff_cap, self.policy.backoff * 2 ** (tries - 1))
+        return delay / 2 + self.rng() * delay / 2
+
+    # -- one SMTP transaction ----------------------------------------------------------
+
+    def _attempt(self, data: bytes, to: str) -> _Answer:
+        """MAIL, RCPT, DATA and the message, on the open connection (opened if needed)."""
+        try:
+            smtp = self._connection()
+        except _Refusal as refusal:
+            return refusal.answer
+        try:
+            code, reply = smtp.mail(self.letterhead.from_email)
+            if code != 250:
+                return self._refused(smtp, "mail", code, reply)
+            code, reply = smtp.rcpt(to)
+            if code not in (250, 251):
+                return self._refused(smtp, "rcpt", code, reply)
+            code, reply = smtp.docmd("DATA")
+            if code != 354:
+                return self._refused(smtp, "data", code, reply)
+            smtp.send(data)
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop()
+            return _Answer("unavailable", self.scrub(
+                f"the connection was lost before the whole message was sent ({exc}); "
+                "the server cannot have taken it"
+            ))  # fmt: skip
+        try:
+            code, reply = smtp.getreply()
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop()
+            return _Answer("uncertain", self.scrub(
+                f"the connection was lost after the message was sent, before the server "
+                f"answered ({exc}); it may or may not have taken it"
+            ))  # fmt: skip
+        if code == 250:
+            self._reused = True
+            words = reply.decode("utf-8", "replace")
+            return _Answer("ok", message_id=queue_id(words))
+        return self._refused(smtp, "data", code, reply)
+
+    def _refused(self, smtp: smtplib.SMTP, stage: str, code: int, reply: bytes) -> _Answer:
+        """Classify a refusal at ``stage``; reset the transaction so the connection goes on."""
+        what = {"mail": "the sender (MAIL FROM)", "rcpt": "the recipient (RCPT TO)",
+                "data": "the message"}[stage]  # fmt: skip
+        detail = self.scrub(f"the server refused {what}: {_words(code, reply)}")
+        if code == 421 or code < 400:
+            self._drop()
+            return _Answer("unavailable", detail, stage=stage)
+        try:
+            smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            self._drop()
+        if code < 500:
+            return _Answer("retry", detail, stage=stage)
+        if code in AUTH_CODES:
+            return _Answer("auth", detail, stage=stage)
+        if stage == "mail":
+            return _Answer("stop", detail, stage=stage)
+        return _Answer("refused", detail, stage=stage)
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            self._smtp.close()
+        self._smtp = None
+        self._reused = False
+
+    # -- the connection ----------------------------------------------------------------
+
+    def _context(self) -> ssl.SSLContext:
+        if self._ssl is None:
+            self._ssl = ssl.create_default_context()  # verifies the certificate and host name
+        return self._ssl
+
+    def _connection(self) -> smtplib.SMTP:
+        """The open connection, or a new one: greeting, EHLO, STARTTLS, login."""
+        if self._smtp is not None:
+            return self._smtp
+        server = self.server
+        where = f"{server.host}:{server.port}"
+        self.connections += 1
+        try:
+            if server.security == "tls":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    server.host, server.port, timeout=server.timeout, context=self._context()
+                )
+            else:
+                smtp = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
+        except smtplib.SMTPConnectError as exc:
+            raise self._greeting_refusal(exc.smtp_code, exc.smtp_error) from None
+        except ssl.SSLError as exc:
+            raise _Refusal("stop", self._tls_problem(exc, where)) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise _Refusal("unavailable", f"cannot reach the SMTP server {where}: {exc}") from None
+        try:
+            self._hello(smtp, where)
+        except BaseException:
+            smtp.close()
+            raise
+        self._smtp = smtp
+        self._reused = False
+        return smtp
+
+    def _hello(self, smtp: smtplib.SMTP, where: str) -> None:
+        """EHLO, STARTTLS and login on a new connection."""
+        server = self.server
+        try:
+            code, reply = smtp.ehlo()
+            if code != 250:
+                raise self._greeting_refusal(code, reply)
+            if server.security == "starttls":
+                if not smtp.has_extn("starttls"):
+                    raise _Refusal("stop", f"{where} does not offer STARTTLS, so the connection "
+                                           "would not be encrypted; nothing was sent")  # fmt: skip
+                code, reply = smtp.starttls(context=self._context())
+                smtp.ehlo()
+            if server.user:
+                smtp.login(server.user, self._password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            kind = "auth" if exc.smtp_code >= 500 else "unavailable"
+            words = _words(exc.smtp_code, exc.smtp_error)
+            raise _Refusal(
+                kind, self.scrub(f"{where} refused the login for {server.user}: {words}")
+            ) from None
+        except smtplib.SMTPNotSupportedError:
+            raise _Refusal("stop", f"{where} offers no login (AUTH) on this connection; "
+                                   "check [smtp] security and port") from None  # fmt: skip
+        except smtplib.SMTPResponseException as exc:
+            raise self._greeting_refusal(exc.smtp_code, exc.smtp_error) from None
+        except ssl.SSLError as exc:
+            raise _Refusal("stop", self._tls_problem(exc, where)) from None
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            raise _Refusal("unavailable", f"{where} closed the connection: {exc}") from None
+
+    def _greeting_refusal(self, code: int, reply: bytes | str) -> _Refusal:
+        text = f"the SMTP server is not taking mail: {_words(code, reply)}"
+        return _Refusal("unavailable" if 400 <= code < 500 else "stop", text)
+
+    @staticmethod
+    def _tls_problem(exc: ssl.SSLError, where: str) -> str:
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            problem = f"the certificate of {where} could not be verified ({exc.verify_message})"
+        else:
+            problem = f"the TLS connection to {where} failed ({exc.reason or exc})"
+        return (
+            f"{problem}; nothing was sent. For a server with a private certificate "
+            "authority, set SSL_CERT_FILE to that authority's certificate"
+        )
+
+
+class _Refusal(Exception):
+    """A connection that could not be set up, classified."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.answer = _Answer(kind, detail)
