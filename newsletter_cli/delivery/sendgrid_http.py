@@ -125,8 +125,7 @@ def auth_error(endpoint: Endpoint, status: int) -> AuthError:
     if status == 401:
         error = AuthError(
             f"SendGrid rejected the API key (401) when asked for {endpoint.what}",
-            hint=f"check SENDGRID_API_KEY; this needs a key with the '{endpoint.scope}' "
-            "permission",
+            hint=f"check SENDGRID_API_KEY; this needs a key with the '{endpoint.scope}' permission",
         )
     else:
         error = AuthError(
@@ -186,9 +185,7 @@ def get_json(
         try:
             return json.loads(response.body or b"null")
         except ValueError:
-            raise DeliveryError(
-                f"SendGrid's answer about {endpoint.what} was not JSON"
-            ) from None
+            raise DeliveryError(f"SendGrid's answer about {endpoint.what} was not JSON") from None
 
 
 def answer_error(endpoint: Endpoint, status: int, detail: str) -> DeliveryError:

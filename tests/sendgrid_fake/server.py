@@ -111,6 +111,11 @@ class FakeSendGrid:
         with self.lock:
             self.held.add(kind, email, created, **extra)
 
+    def add_group(self, group: int, name: str = "Regional Update") -> None:
+        """An unsubscribe group the account has (a send naming one creates it too)."""
+        with self.lock:
+            self.held.groups[group] = name
+
     def act(self, email: str, *events: str, at: float | None = None) -> None:
         """What the recipient of the latest message to ``email`` did: "open", "click",
         "bounce", "block", "spamreport", "unsubscribe" (into the message's group)."""
