@@ -12,7 +12,13 @@ from typing import Annotated
 import typer
 
 from newsletter_cli.cli.output import console, err_console
-from newsletter_cli.cli.tabular import choose_format, emit
+from newsletter_cli.cli.tabular import Column, choose_format, emit
+
+#: The columns of ``--csv`` and ``--json``: one row per figure (see Report.rows).
+ROW_COLUMNS = tuple(
+    Column(key, key.capitalize())
+    for key in ("section", "name", "metric", "value", "organisation", "lists")
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +52,7 @@ def register(app: typer.Typer) -> None:
         """
         from newsletter_cli.errors import InputError
         from newsletter_cli.project import Project
-        from newsletter_cli.reports.report import ROW_COLUMNS, build_report
+        from newsletter_cli.reports.report import build_report
 
         fmt = choose_format(as_csv=as_csv, as_json=as_json)
         if (send_id is None) == (issue is None):
