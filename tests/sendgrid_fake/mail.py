@@ -44,7 +44,11 @@ class Delivered:
 
 
 def error(message: str, field_name: str | None = None, help_text: str | None = None) -> dict:
-    return {"message": message, "field": field_name, "help": help_text}
+    """One of SendGrid's error objects (``help`` only when there is some)."""
+    found = {"message": message, "field": field_name}
+    if help_text is not None:
+        found["help"] = help_text
+    return found
 
 
 def validate_mail(body: Any, batches: set[str], now: float) -> list[dict]:

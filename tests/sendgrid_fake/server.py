@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import activity, mail, stats, suppressions
+from .mail import error
 
 ANSWERS = {"ok", "429", "500", "502", "503", "504", "400", "401", "403", "413", "hang", "drop",
            "lost"}  # fmt: skip
@@ -50,10 +51,6 @@ class Recorded:
     @property
     def addresses(self) -> list[str]:
         return mail.addresses(self.body)
-
-
-def error(message: str, field_name: str | None = None, help_text: str | None = None) -> dict:
-    return {"message": message, "field": field_name, "help": help_text}
 
 
 class FakeSendGrid:
