@@ -64,7 +64,6 @@ class Held:
     reason: str  # unsubscribed | unsubscribed-all | bounced | blocked | spam-report | invalid
     source: str  # sendgrid:group-12345, sendgrid:bounces ...
     created: int | None  # unix time; None when SendGrid does not say
-    detail: str = ""  # SendGrid's reason text (a bounce's SMTP answer)
 
 
 def fetch(api: Any, group: int, *, since: int | None = None, **options: Any) -> list[Held]:
@@ -115,9 +114,8 @@ def group_members(
 def _entry(item: Any, kind: Kind) -> Held | None:
     if not isinstance(item, dict) or not item.get("email"):
         return None
-    detail = " ".join(str(item.get("reason") or "").split())[:200]
     return Held(str(item["email"]).strip().lower(), kind.reason, kind.source,
-                _unix(item.get("created")), detail)  # fmt: skip
+                _unix(item.get("created")))  # fmt: skip
 
 
 def _unix(value: Any) -> int | None:

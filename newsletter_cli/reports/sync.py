@@ -20,6 +20,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -82,7 +83,14 @@ class SyncResult:
 
 
 def london_day(moment: float) -> str:
-    return datetime.fromtimestamp(moment, LONDON).strftime("%Y-%m-%d")
+    """The UK calendar day of a unix time, 'YYYY-MM-DD'."""
+    return _hour_day(int(moment // 3600))
+
+
+@lru_cache(maxsize=4096)
+def _hour_day(hour: int) -> str:
+    # UK time is UTC or UTC+1, so midnight falls on a UTC hour: a whole hour has one day.
+    return datetime.fromtimestamp(hour * 3600, LONDON).strftime("%Y-%m-%d")
 
 
 def sync_suppressions(
@@ -127,13 +135,15 @@ def merge(
     pairs: set[tuple[str, str]] = set()
     new = []
     for entry in held:
-        email = normalise(entry.email)
-        if address_problem(email):
-            result.unusable.append(entry.email)
-            continue
-        key = (email, entry.reason)
+        key = (entry.email, entry.reason)
         if key in pairs:
             continue
+        if key not in have:  # checked once, when it is first written
+            email = normalise(entry.email)
+            if address_problem(email):
+                result.unusable.append(entry.email)
+                continue
+            key = (email, entry.reason)
         pairs.add(key)
         if key not in have:
             day = london_day(entry.created) if entry.created is not None else today
@@ -187,9 +197,13 @@ def _group_by_list(project: Project, new: list, result: SyncResult) -> None:
         return
     contacts = {c.email: c for c in roster.contacts}
     grouped: dict[str, Counter[str]] = {}
+    names_of: dict[str, list[str]] = {}
     for email, reason, _source, _day in new:
-        contact = contacts.get(email)
-        names = [n for n in roster.list_names() if contact and n in roster.lists_of(contact)]
+        names = names_of.get(email)
+        if names is None:
+            contact = contacts.get(email)
+            on = roster.lists_of(contact) if contact else frozenset()
+            names = names_of[email] = [n for n in roster.list_names() if n in on]
         for name in names or [NO_LIST]:
             grouped.setdefault(name, Counter())[reason] += 1
     order = [*roster.list_names(), NO_LIST]

@@ -40,6 +40,7 @@ class Store:
         self.lists: dict[str, dict[str, dict]] = {name: {} for name in LISTS}
         self.groups: dict[int, str] = {}  # id -> name
         self.group_members: dict[int, dict[str, int]] = {}  # id -> email -> created
+        self._sorted: dict[str, list[dict]] = {}  # each list newest first, until it changes
 
     def add(self, kind: str, email: str, created: float | None = None, **extra: Any) -> None:
         """Hold ``email`` back: ``kind`` is one of LISTS, or "group" (``group=ID``)."""
@@ -51,6 +52,15 @@ class Store:
             return
         entry = {"created": when, "email": email, **EXTRA[kind], **extra}
         self.lists[kind].setdefault(email.lower(), entry)
+        self._sorted.pop(kind, None)
+
+    def newest_first(self, kind: str) -> list[dict]:
+        entries = self.lists[kind]
+        cached = self._sorted.get(kind)
+        if cached is None or len(cached) != len(entries):
+            cached = sorted(entries.values(), key=lambda e: (-e["created"], e["email"]))
+            self._sorted[kind] = cached
+        return cached
 
     def load_examples(self) -> None:
         """Fill the lists with the example bodies of SendGrid's own OpenAPI file."""
@@ -83,7 +93,7 @@ def answer(store: Store, path: str, params: dict[str, list[str]]) -> tuple[int, 
     parts = path.strip("/").split("/")  # v3 suppression bounces | v3 asm groups 1 suppressions
     try:
         if parts[1] == "suppression" and len(parts) == 3 and parts[2] in LISTS:
-            return _paged(store.lists[parts[2]], params)
+            return _paged(store.newest_first(parts[2]), params)
         if parts[1:] == ["asm", "suppressions"]:
             return 200, [
                 {"email": email, "group_id": group, "group_name": store.groups[group],
@@ -101,7 +111,7 @@ def answer(store: Store, path: str, params: dict[str, list[str]]) -> tuple[int, 
     return 404, {"errors": [{"field": None, "message": "not found"}]}
 
 
-def _paged(entries: dict[str, dict], params: dict[str, list[str]]) -> tuple[int, Any]:
+def _paged(entries: list[dict], params: dict[str, list[str]]) -> tuple[int, Any]:
     limit, offset = _int(params, "limit"), _int(params, "offset") or 0
     if limit is not None and not 1 <= limit <= 500:
         return 400, {"errors": [{"field": "limit", "message": "limit must be between 1 and 500"}]}
@@ -109,11 +119,12 @@ def _paged(entries: dict[str, dict], params: dict[str, list[str]]) -> tuple[int,
         return 400, {"errors": [{"field": "offset", "message": "offset must be 0 or more"}]}
     start, end = _int(params, "start_time"), _int(params, "end_time")
     prefix = (params.get("email") or [""])[0].lower()
-    found = [
-        e for e in entries.values()
-        if (start is None or e["created"] >= start) and (end is None or e["created"] <= end)
-        and e["email"].lower().startswith(prefix)
-    ]  # fmt: skip
-    found.sort(key=lambda e: (-e["created"], e["email"]))
+    found = entries
+    if start is not None or end is not None or prefix:
+        found = [
+            e for e in entries
+            if (start is None or e["created"] >= start) and (end is None or e["created"] <= end)
+            and e["email"].lower().startswith(prefix)
+        ]  # fmt: skip
     size = limit if limit is not None else 500
     return 200, found[offset : offset + size]
