@@ -52,3 +52,4 @@ def invoke(runner: CliRunner, project_dir: Path):
         return runner.invoke(app, list(args), input=input, env=env)
 
     return run
+

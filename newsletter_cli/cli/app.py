@@ -70,9 +70,18 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from newsletter_cli.cli import build, history, lists, preview, publish, send
+    from newsletter_cli.cli import (
+        build,
+        history,
+        lists,
+        preview,
+        publish,
+        report,
+        send,
+        suppressions,
+    )
 
-    for module in (build, lists, send, history, preview, publish):
+    for module in (build, lists, send, history, preview, publish, suppressions, report):
         module.register(app)
 
 

@@ -36,7 +36,8 @@ def _esc(text: object) -> str:
 def show_plan(plan: SendPlan) -> None:
     """The confirmation screen: what will be sent, to whom, how."""
     backend = (
-        "outbox (writes .eml files; nothing leaves this machine)"
+        "outbox (writes .eml files; nothing leaves this machine; unsubscribe is a mailto "
+        "to the reply-to address)"
         if plan.backend == "outbox"
         else plan.backend_label
         if plan.backend_label
@@ -130,6 +131,8 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
     if not result.delivers:
         folder = _esc(_shown(result.folder))
         console.print(f"Nothing left this machine: {accepted} email file(s) are in {folder}/")
+        console.print("Their List-Unsubscribe is a mailto: to the reply-to address: nothing "
+                      "here can take a one-click unsubscribe (SendGrid sends take it).")
     elif plan.mode == "sandbox":
         console.print("Sandbox mode: SendGrid checked every request and delivered nothing.")
     elif plan.send_at is not None:

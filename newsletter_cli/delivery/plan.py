@@ -328,6 +328,10 @@ def prepare_send(
     )  # fmt: skip
     if mode == "live" and not prior.tested and backend_name != "outbox":
         warnings.append("no test send of this issue yet: try --test-to YOUR-ADDRESS first")
+    if mode == "live" and backend_name == "sendgrid":
+        from newsletter_cli.reports.sync import stale_warning
+
+        warnings.extend(w for w in [stale_warning(project, now.timestamp())] if w)
     if prior.issue_changed and prior.previous.get(Status.ACCEPTED):
         warnings.append(
             "the issue file changed since this send started: people still to get it will "

@@ -10,13 +10,16 @@ Faults, and what each one does (never a double send):
   may or may not have taken it. The batch is ``uncertain`` and is NOT retried
   (a retry could deliver twice); ``--resend-uncertain`` sends it again later.
 - 400: SendGrid's own messages (field and reason); the send stops.
-- 401/403: "SendGrid rejected the API key"; the send stops.
+- 401/403: "SendGrid rejected the API key", naming the permission it needs (``mail.send``).
 - 413: the batch is split in two, and each half sent; each half's outcomes go to
   ``context.report`` as soon as its answer comes, so they are journalled at once.
 
 Every request carries ``custom_args``: the issue, the send id and the batch number
 (``newsletter_issue``, ``newsletter_send``, ``newsletter_batch``), which is what
-``send --check-uncertain`` asks SendGrid's Email Activity about.
+``send --check-uncertain`` and ``report`` ask SendGrid's Email Activity about; and
+categories: the issue's name and the send's own (:func:`send_category`), which is what
+``report`` asks SendGrid's category statistics about. A test send carries the send's
+category only, so it never counts in the issue's figures.
 
 The API key is used for the Authorization header only. It is never part of a
 message, an outcome or a journal row: every text that leaves this module goes
@@ -27,7 +30,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import logging
 import random
 import time
 import urllib.error
@@ -45,17 +47,15 @@ from newsletter_cli.delivery.sendgrid_body import (
     build_body,
     prepare,
 )
+from newsletter_cli.delivery.sendgrid_http import DEFAULT_HOST, error_messages, reset_wait
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
 
-DEFAULT_HOST = "https://api.sendgrid.com"
 RETRY_STATUSES = {500, 502, 503}
 AUTH_MESSAGE = "SendGrid rejected the API key"
-
-# python_http_client logs request headers (the Authorization header) at DEBUG level.
-logging.getLogger("python_http_client").setLevel(logging.WARNING)
-logging.getLogger("python_http_client.client").setLevel(logging.WARNING)
+#: The API key permissions a send needs (``--at`` and ``cancel`` also the batch ones).
+SEND_SCOPES = ("mail.send", "mail.batch.create", "user.scheduled_sends.create")
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class SendGridBackend:
         template = self._template(email)
         envelope = replace(
             self.envelope,
-            categories=(*self.envelope.categories, context.issue_name),
+            categories=(*send_categories(context), *self.envelope.categories),
             custom_args=custom_args(context),
             send_at=context.send_at,
             batch_id=context.batch_id,
@@ -231,7 +231,8 @@ class SendGridBackend:
         if answer.kind == "auth":
             return AuthError(
                 f"{AUTH_MESSAGE} ({answer.status})",
-                hint="check SENDGRID_API_KEY: it must be a key with 'Mail Send' permission",
+                hint="check SENDGRID_API_KEY: it must be a key with the 'mail.send' permission "
+                "('mail.batch.create' and 'user.scheduled_sends.create' too for --at and cancel)",
             )
         return DeliveryError(self.scrub(f"{what}: {answer.detail}"))
 
@@ -283,23 +284,19 @@ class SendGridBackend:
         return _Answer("bad", status, detail=detail)
 
     def _reset_wait(self, headers: object) -> float | None:
-        """Seconds until SendGrid's rate limit resets, from X-RateLimit-Reset or Retry-After."""
-        get = getattr(headers, "get", None)
-        if get is None:
-            return None
-        reset = get("X-RateLimit-Reset")
-        if reset:
-            try:
-                return float(reset) - self.clock()
-            except ValueError:
-                pass
-        after = get("Retry-After")
-        if after:
-            try:
-                return float(after)
-            except ValueError:
-                pass
-        return None
+        return reset_wait(headers, self.clock)
+
+
+def send_category(send_id: str) -> str:
+    """The send's own SendGrid category: 'send-' and the hash at the end of its id
+    ('2025-09-regional-update--dcs-1d6d49' gives 'send-1d6d49'): short, and unique per send."""
+    return "send-" + send_id.rsplit("-", 1)[-1][:40]
+
+
+def send_categories(context: SendContext) -> tuple[str, ...]:
+    """The issue's category and the send's own; a test send carries only its own."""
+    mine = send_category(context.send_id)
+    return (mine,) if context.test else (context.issue_name, mine)
 
 
 def custom_args(context: SendContext) -> tuple[tuple[str, str], ...]:
@@ -308,25 +305,3 @@ def custom_args(context: SendContext) -> tuple[tuple[str, str], ...]:
     if context.batch is not None:
         args.append(("newsletter_batch", str(context.batch)))
     return tuple(args)
-
-
-def error_messages(body: bytes | str | None) -> str:
-    """SendGrid's ``{"errors": [{"message", "field"}]}`` as 'field: message; ...'."""
-    if not body:
-        return ""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    try:
-        errors = json.loads(text).get("errors") or []
-    except (ValueError, AttributeError):
-        return text.strip()[:300]
-    parts = []
-    for error in errors:
-        if not isinstance(error, dict):
-            continue
-        field = error.get("field")
-        message = str(error.get("message") or "").strip()
-        if field and field != "null":
-            parts.append(f"{field}: {message}")
-        elif message:
-            parts.append(message)
-    return "; ".join(parts)

@@ -5,6 +5,16 @@ personalization (so nobody sees another address) carrying substitutions for
 their name, organisation and so on. Text is HTML-escaped for the HTML part by
 giving the HTML its own tokens (``%first_name_html%``), so a name such as
 ``Smith & <Co>`` cannot break the markup.
+
+Unsubscribing needs no human: every request turns on SendGrid's subscription tracking
+with a substitution tag standing where the email shows its unsubscribe link, and names
+the unsubscribe group (``asm.group_id``). SendGrid then puts its own https unsubscribe
+URL at the tag (no second footer), and adds to every message an https
+``List-Unsubscribe`` (with a mailto it also processes) and ``List-Unsubscribe-Post:
+List-Unsubscribe=One-Click`` (RFC 8058). A click, a one-click POST and a reply to the
+mailto all record the reader in that group. The request carries no List-Unsubscribe
+header of its own: a message has one such header, and ours (a mailto to the team)
+would at best be dropped and at worst stand in for SendGrid's, leaving no one-click.
 """
 
 from __future__ import annotations
@@ -13,7 +23,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsletter_cli.delivery.message import display_name, unsubscribe_headers
+from newsletter_cli.delivery.message import display_name
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import TOKENS, UNSUBSCRIBE_SLOT, RenderedEmail
 
@@ -22,8 +32,8 @@ MAX_PERSONALIZATIONS = 1000
 MAX_CATEGORIES = 10
 MAX_CATEGORY_LENGTH = 255
 MAX_SUBSTITUTION_BYTES = 10_000
-#: SendGrid puts each recipient's unsubscribe-group link where this tag stands.
-ASM_UNSUBSCRIBE_TAG = "<%asm_group_unsubscribe_raw_url%>"
+#: SendGrid's subscription tracking puts each recipient's unsubscribe URL where this stands.
+UNSUBSCRIBE_TAG = "[sendgrid_unsubscribe_url]"
 
 
 def html_token(name: str) -> str:
@@ -44,8 +54,6 @@ class Envelope:
     send_at: int | None = None
     batch_id: str | None = None
     sandbox: bool = False
-    #: An https URL for one-click unsubscribe (RFC 8058); ``{email}`` is filled per recipient.
-    one_click_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,8 +69,8 @@ class Template:
 
 def prepare(email: RenderedEmail) -> Template:
     """Turn a rendered email (tokens and unsubscribe slot in it) into a SendGrid template."""
-    text = email.text.replace(UNSUBSCRIBE_SLOT, ASM_UNSUBSCRIBE_TAG)
-    body = email.html.replace(UNSUBSCRIBE_SLOT, ASM_UNSUBSCRIBE_TAG)
+    text = email.text.replace(UNSUBSCRIBE_SLOT, UNSUBSCRIBE_TAG)
+    body = email.html.replace(UNSUBSCRIBE_SLOT, UNSUBSCRIBE_TAG)
     html_fields = []
     for name, token in TOKENS.items():
         if token in body:
@@ -72,15 +80,8 @@ def prepare(email: RenderedEmail) -> Template:
     return Template(email.subject, text, body, tuple(text_fields), tuple(html_fields))
 
 
-def list_unsubscribe_headers(email: str, envelope: Envelope) -> dict[str, str]:
-    """List-Unsubscribe (mailto, plus one-click https when configured) for one recipient."""
-    return unsubscribe_headers(
-        email, envelope.reply_to or envelope.from_email, envelope.one_click_url
-    )
-
-
 def personalization(contact: Contact, template: Template, envelope: Envelope) -> dict:
-    """One recipient's envelope: their address, substitutions and unsubscribe headers."""
+    """One recipient's envelope: their address and substitutions."""
     to = {"email": contact.email}
     name = display_name(contact.name)
     if name:
@@ -92,7 +93,6 @@ def personalization(contact: Contact, template: Template, envelope: Envelope) ->
     entry: dict = {"to": [to]}
     if substitutions:
         entry["substitutions"] = substitutions
-    entry["headers"] = list_unsubscribe_headers(contact.email, envelope)
     return entry
 
 
@@ -134,6 +134,9 @@ def build_body(
         body["reply_to"] = {"email": envelope.reply_to}
     if envelope.unsubscribe_group is not None:
         body["asm"] = {"group_id": envelope.unsubscribe_group}
+    body["tracking_settings"] = {
+        "subscription_tracking": {"enable": True, "substitution_tag": UNSUBSCRIBE_TAG}
+    }
     categories = list(dict.fromkeys(c[:MAX_CATEGORY_LENGTH] for c in envelope.categories))
     if categories:
         body["categories"] = categories[:MAX_CATEGORIES]

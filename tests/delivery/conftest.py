@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from no_link_check import without_link_check
 
 from newsletter_cli.delivery.sendgrid_backend import RetryPolicy, SendGridBackend
 from newsletter_cli.delivery.sendgrid_body import Envelope
@@ -98,15 +99,5 @@ def open_send(journal: Journal) -> Callable[..., str]:
 
 @pytest.fixture
 def invoke(invoke):
-    """The CLI as in tests/conftest.py, with --no-link-check on every send to lists.
-
-    These tests are about delivery, and their sample links point at example.org, which
-    does not answer here; the link check before a send is tested in tests/links/.
-    """
-
-    def run(*args: str, **kwargs):
-        if args[:1] == ("send",) and "--test-to" not in args:
-            args = (*args, "--no-link-check")
-        return invoke(*args, **kwargs)
-
-    return run
+    """The CLI with --no-link-check on every send to lists (see tests/conftest.py)."""
+    return without_link_check(invoke)

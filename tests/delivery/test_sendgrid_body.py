@@ -7,7 +7,7 @@ import json
 import pytest
 
 from newsletter_cli.delivery.sendgrid_body import (
-    ASM_UNSUBSCRIBE_TAG,
+    UNSUBSCRIBE_TAG,
     Envelope,
     build_body,
     display_name,
@@ -37,8 +37,8 @@ def test_text_comes_before_html_and_unsubscribe_tag_replaces_the_slot(email, env
     body = build_body(prepare(email), people(1), envelope)
     assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
     text, html = (c["value"] for c in body["content"])
-    assert ASM_UNSUBSCRIBE_TAG in text and ASM_UNSUBSCRIBE_TAG in html
-    assert f'href="{ASM_UNSUBSCRIBE_TAG}"' in html
+    assert UNSUBSCRIBE_TAG in text and UNSUBSCRIBE_TAG in html
+    assert f'href="{UNSUBSCRIBE_TAG}"' in html
     assert "%unsubscribe_url%" not in text + html
     assert body["asm"] == {"group_id": GROUP}
 
@@ -59,20 +59,23 @@ def test_only_tokens_in_use_are_substituted(envelope):
     assert subs == {"%first_name_html%": "Person0"}
 
 
-def test_list_unsubscribe_header_names_the_recipient(email, envelope):
+def test_one_click_unsubscribe_is_sendgrids_subscription_tracking_in_the_footer_link(
+    email, envelope
+):
     body = build_body(prepare(email), people(2), envelope)
+    # SendGrid's subscription tracking, its URL put where the email shows "unsubscribe"
+    assert body["tracking_settings"] == {
+        "subscription_tracking": {"enable": True, "substitution_tag": UNSUBSCRIBE_TAG}
+    }
+    assert body["asm"] == {"group_id": GROUP}  # ... recorded in the newsletter's group
+    text, html = (c["value"] for c in body["content"])
+    assert text.count(UNSUBSCRIBE_TAG) == 1 and html.count(UNSUBSCRIBE_TAG) == 1
+    assert f'href="{UNSUBSCRIBE_TAG}"' in html
+    # no List-Unsubscribe of our own: it would stand in the way of SendGrid's one-click pair
     for p in body["personalizations"]:
-        header = p["headers"]["List-Unsubscribe"]
-        assert header.startswith("<mailto:replies@example.org?subject=unsubscribe%20")
-        assert p["to"][0]["email"].replace("@", "%40") in header
-        assert "List-Unsubscribe-Post" not in p["headers"]  # no https URL: no one-click claim
-
-
-def test_one_click_header_when_an_https_url_is_configured(email, envelope):
-    one_click = Envelope(**{**envelope.__dict__, "one_click_url": "https://u.example.org/?e={email}"})
-    headers = build_body(prepare(email), people(1), one_click)["personalizations"][0]["headers"]
-    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert headers["List-Unsubscribe"].startswith("<https://u.example.org/?e=person000000%40")
+        assert "headers" not in p
+    assert "headers" not in body
+    assert validate_mail(body, set(), 0) == []
 
 
 def test_send_wide_fields(email, envelope):

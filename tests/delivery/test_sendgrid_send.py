@@ -9,6 +9,7 @@ import pytest
 from newsletter_cli.delivery.base import SendContext, Status
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.sendgrid_backend import RetryPolicy, SendGridBackend
+from newsletter_cli.delivery.sendgrid_body import UNSUBSCRIBE_TAG
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.recipients.contact import Contact
 
@@ -39,16 +40,23 @@ def test_2500_recipients_in_three_requests_each_exactly_once(fake, backend, jour
         assert body["asm"] == {"group_id": GROUP}
         assert body["custom_args"] == {"newsletter_issue": "2025-09", "newsletter_send": SEND,
                                        "newsletter_batch": str(requests.index(request) + 1)}
-        assert body["categories"] == ["regional-update", "2025-09"]
+        # the issue's category, the send's own (what `report` asks about), then the config's
+        assert body["categories"] == ["2025-09", "send-abc123", "regional-update"]
         assert [c["type"] for c in body["content"]] == ["text/plain", "text/html"]
-        assert "<%asm_group_unsubscribe_raw_url%>" in body["content"][1]["value"]
+        assert UNSUBSCRIBE_TAG in body["content"][1]["value"]
         for p in body["personalizations"]:
             assert len(p["to"]) == 1 and "cc" not in p and "bcc" not in p
             person = by_email[p["to"][0]["email"]]
             assert p["substitutions"]["%first_name%"] == person.first_name
             assert p["substitutions"]["%first_name_html%"] == person.first_name
             assert p["substitutions"]["%organisation%"] == person.organisation
-            assert person.email.replace("@", "%40") in p["headers"]["List-Unsubscribe"]
+        # what arrived: SendGrid's https one-click pair, its link where the footer's was
+        arrived = fake.delivered(body["personalizations"][0]["to"][0]["email"])
+        assert arrived.headers["List-Unsubscribe"].startswith(f"<{arrived.unsubscribe_url}>")
+        assert arrived.unsubscribe_url.startswith("https://")
+        assert arrived.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert f'href="{arrived.unsubscribe_url}"' in arrived.html
+        assert arrived.text.count(arrived.unsubscribe_url) == 1
     assert result.totals == Counter({Status.ACCEPTED: 2500})
     ids = {r.message_id for r in journal.recipients(SEND)}
     assert len(ids) == 3 and None not in ids  # SendGrid's X-Message-Id, one per request

@@ -1,0 +1,49 @@
+"""Fixtures for reports and suppression sync: the fake SendGrid, its client, the environment."""
+
+from __future__ import annotations
+
+import pytest
+from no_link_check import without_link_check
+from sendgrid_fake import FakeSendGrid
+
+from newsletter_cli.delivery.sendgrid_http import ReadPolicy, client
+
+API_KEY = "SG.fake-report-key.never-print-me-0042"
+GROUP = 12345  # the sample newsletter.toml's unsubscribe group
+#: Tiny waits: the tests check the decisions, not the clock.
+QUICK = ReadPolicy(rate_cap=2.0, rate_default=0.01, backoff=0.01, timeout=5.0)
+
+
+@pytest.fixture
+def fake() -> FakeSendGrid:
+    server = FakeSendGrid(API_KEY).start()
+    server.add_group(GROUP)  # the account has the newsletter's unsubscribe group
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def api(fake):
+    return client(API_KEY, fake.url)
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def options(sleeps) -> dict:
+    """What the library calls take in tests: quick retries, waits recorded, not slept."""
+    return {"policy": QUICK, "sleep": sleeps.append}
+
+
+@pytest.fixture
+def env(fake) -> dict[str, str]:
+    return {"SENDGRID_API_KEY": API_KEY, "SENDGRID_API_HOST": fake.url}
+
+
+@pytest.fixture
+def invoke(invoke):
+    """The CLI with --no-link-check on every send to lists (see tests/conftest.py)."""
+    return without_link_check(invoke)
