@@ -16,14 +16,18 @@ from mjml import mjml2html
 from newsletter_cli import datefmt, markdown
 from newsletter_cli.config import Config, load_config
 from newsletter_cli.errors import InputError, UnknownNameError
-from newsletter_cli.issue import Block, Issue
+from newsletter_cli.issue import Issue
 from newsletter_cli.project import Project
 from newsletter_cli.recipients.contact import Contact
-from newsletter_cli.render import UNSUBSCRIBE_SLOT, RenderedEmail
+from newsletter_cli.render import UNSUBSCRIBE_SLOT, RenderedEmail, outline
+from newsletter_cli.render.textpart import wrap_text
 
 HTML_TEMPLATE = "email.mjml.j2"
 TEXT_TEMPLATE = "email.txt.j2"
 TEST_PREFIX = "[TEST] "
+#: The CSS to inline: the template's <mj-style inline="inline"> blocks, and nothing else.
+_IGNORE = 'data-premailer="ignore"'
+_INLINE_STYLE = re.compile(r"<mj-style\s+inline=\"inline\"\s*>(.*?)</mj-style>", re.DOTALL)
 
 
 def available_templates(project: Project) -> list[str]:
@@ -65,14 +69,16 @@ def _environment(folder: str) -> jinja2.Environment:
         markdown_text=markdown.to_text,
         wrap=markdown.wrap,
         day=datefmt.format_day,
+        when=datefmt.format_span,
         event_when=datefmt.format_event_when,
         session_when=datefmt.format_session,
+        action_label=outline.action_label,
     )
-    env.globals.update(calendar_links=calendar.calendar_links)
+    env.globals.update(calendar_links=calendar.calendar_links, main_link=outline.main_link)
     return env
 
 
-def visible_blocks(issue: Issue, audience: frozenset[str] | None) -> list[Block]:
+def visible_blocks(issue: Issue, audience: frozenset[str] | None) -> list[Any]:
     """The blocks a reader with these list names and tags sees (all when ``None``)."""
     from newsletter_cli.recipients.tags import visible
 
@@ -116,16 +122,31 @@ def _context(
 ) -> dict[str, Any]:
     config = load_config(project)
     fields = dict(recipient) if recipient is not None else Contact(email="").fields()
+    blocks = visible_blocks(issue, audience)
+    ids = outline.anchors(blocks)
     return {
         "issue": issue,
         "subject": subject,
         "preheader": issue.preheader,
-        "blocks": visible_blocks(issue, audience),
+        "blocks": blocks,
+        "anchor": lambda item: ids.get(id(item), ""),
+        "diary": outline.diary(blocks, ids, issue.issue_date),
+        "logo": _logo(config),
         "sender": config.sender,
         "recipient": fields,
         "view_online_url": view_online_url(issue, config),
         "unsubscribe_url": UNSUBSCRIBE_SLOT,
     }
+
+
+def _logo(config: Config) -> dict[str, Any] | None:
+    """The header logo, when newsletter.toml names one (``logo``, ``logo_alt``, ``logo_width``)."""
+    for section in (config.site, config.sender):
+        src = getattr(section, "logo", None)
+        if src:
+            alt = getattr(section, "logo_alt", None) or ""
+            return {"src": src, "alt": alt, "width": getattr(section, "logo_width", None) or 160}
+    return None
 
 
 def _mjml_to_html(source: str, template: Path) -> str:
@@ -135,20 +156,33 @@ def _mjml_to_html(source: str, template: Path) -> str:
         raise InputError(f"MJML: {exc}", path=template / HTML_TEMPLATE) from None
 
 
-def inline_css(html: str) -> str:
-    """Inline the CSS into style attributes; keep @media rules in a <style> block."""
+def split_inline_css(mjml_source: str) -> tuple[str, str]:
+    """(MJML without its inline <mj-style> blocks, the CSS those blocks held)."""
+    css = "\n".join(match[1] for match in _INLINE_STYLE.finditer(mjml_source))
+    return _INLINE_STYLE.sub("", mjml_source), css
+
+
+def inline_css(html: str, css: str) -> str:
+    """Inline ``css`` into style attributes with premailer, as MJML's own inliner does.
+
+    The <style> blocks MJML wrote (resets, columns, @media, dark mode) stay in <head>
+    untouched: inlining them too would repeat the same declarations on every table cell.
+    """
     import premailer
 
-    inlined = premailer.transform(
-        html,
-        keep_style_tags=True,
+    html = html.replace("<style", f"<style {_IGNORE}")
+    inlined = premailer.Premailer(
+        css_text=[css],
+        keep_style_tags=False,
         strip_important=False,
         remove_classes=False,
         disable_validation=True,
+        align_floating_images=False,
         allow_network=False,
         cssutils_logging_level=logging.CRITICAL,
         cssutils_logging_handler=logging.NullHandler(),
-    )
+    ).transform(html, pretty_print=False)
+    inlined = inlined.replace(f" {_IGNORE}", "")  # left on styles inside Outlook's comments
     if not inlined.lstrip().lower().startswith("<!doctype"):
         inlined = "<!doctype html>\n" + inlined
     return inlined
@@ -172,8 +206,9 @@ def render(
         text = env.get_template(TEXT_TEMPLATE).render(context)
     except Exception as exc:  # a mistake in a template, reported at its file and line
         raise _template_error(exc, folder) from None
-    html = inline_css(_mjml_to_html(mjml_source, folder))
-    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    mjml_source, css = split_inline_css(mjml_source)
+    html = inline_css(_mjml_to_html(mjml_source, folder), css)
+    text = wrap_text(re.sub(r"\n{3,}", "\n\n", text).strip()) + "\n"
     return RenderedEmail(
         subject=subject,
         preheader=issue.preheader,
