@@ -143,6 +143,7 @@ def _field(name: str, spec: FieldSpec, path: Path, data: Any) -> tuple[Any, Any]
         TypeAdapter(annotation).validate_python(spec.default)
     except ValidationError as exc:
         reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        reason = reason[:1].lower() + reason[1:]
         raise _fail(f"fields.{name}.default: not a {spec.type}: {reason}", path, data,
                     ("fields", name, "default")) from None
     return annotation, Field(default=spec.default, validate_default=True,
