@@ -114,3 +114,32 @@ def test_blocks_limited_to_an_audience(project):
     assert "SEND only" not in everyone.html and "SEND only" not in everyone.text
     assert "SEND only" in send.html and "SEND only" in send.text
     assert "SEND only" in editor.html
+
+
+def test_rendering_loads_only_what_it_needs(project_dir):
+    """premailer without `requests` (it only fetches external CSS), and no contact roster."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from newsletter_cli.issue import load_issue\n"
+        "from newsletter_cli.project import Project\n"
+        "from newsletter_cli.render import render_email\n"
+        f"email = render_email(load_issue({SEPTEMBER!r}), Project.find())\n"
+        "assert 'style=' in email.html\n"
+        "print(sorted(m for m in ('requests', 'newsletter_cli.recipients.roster', 'premailer')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=project_dir, capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == "['premailer']"
+
+
+def test_premailers_stand_in_for_requests_is_the_real_module_when_used(project):
+    from newsletter_cli.render.pipeline import _premailer
+
+    premailer = _premailer()
+    import requests
+
+    assert premailer.premailer.requests.get is requests.get

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import os
 import re
+import sys
+import types
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -52,12 +56,29 @@ def template_dir(issue: Issue, project: Project) -> Path:
     return folder
 
 
+def _bytecode_cache() -> str | None:
+    """Where compiled templates are kept between runs, if it can be written.
+
+    The user's cache folder ($XDG_CACHE_HOME/newsletter/jinja, else ~/.cache/...), never
+    the project: a dry run writes nothing there. Entries are checked against each
+    template's source, so an edited template is compiled afresh.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "newsletter", "jinja")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
+
+
 @lru_cache(maxsize=8)
-def _environment(folder: str) -> jinja2.Environment:
+def _environment(folder: str, bytecode_cache: str | None = None) -> jinja2.Environment:
     from newsletter_cli import calendar
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(bytecode_cache) if bytecode_cache else None,
         autoescape=lambda name: bool(name) and not name.endswith(".txt.j2"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -162,16 +183,40 @@ def split_inline_css(mjml_source: str) -> tuple[str, str]:
     return _INLINE_STYLE.sub("", mjml_source), css
 
 
+class _OnFirstUse(types.ModuleType):
+    """Stands in for a module a library imports but may never use; imports it when used."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _premailer():
+    """premailer, imported without loading ``requests``.
+
+    premailer imports ``requests`` only to fetch external stylesheets, which is switched
+    off here. While premailer is imported, a stand-in takes the place of ``requests`` (in
+    premailer's module only: it is removed from ``sys.modules`` at once); the real one is
+    imported if premailer ever uses it. That saves about a fifth of ``newsletter build``.
+    """
+    if "premailer" not in sys.modules and "requests" not in sys.modules:
+        sys.modules["requests"] = _OnFirstUse("requests")
+        try:
+            import premailer  # noqa: F401
+        finally:
+            del sys.modules["requests"]
+    import premailer
+
+    return premailer
+
+
 def inline_css(html: str, css: str) -> str:
     """Inline ``css`` into style attributes with premailer, as MJML's own inliner does.
 
     The <style> blocks MJML wrote (resets, columns, @media, dark mode) stay in <head>
     untouched: inlining them too would repeat the same declarations on every table cell.
     """
-    import premailer
-
     html = html.replace("<style", f"<style {_IGNORE}")
-    inlined = premailer.Premailer(
+    inlined = _premailer().Premailer(
         css_text=[css],
         keep_style_tags=False,
         strip_important=False,
@@ -200,7 +245,7 @@ def render(
     folder = template_dir(issue, project)
     subject = (TEST_PREFIX if test else "") + (issue.subject or issue.title)
     context = _context(issue, project, audience, recipient, subject)
-    env = _environment(str(folder))
+    env = _environment(str(folder), _bytecode_cache())
     try:
         mjml_source = env.get_template(HTML_TEMPLATE).render(context)
         text = env.get_template(TEXT_TEMPLATE).render(context)

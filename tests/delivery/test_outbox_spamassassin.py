@@ -13,8 +13,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 #: Rules a hit on which is fine, and why. Any other rule fails the test.
 ACCEPTED = {
     "NO_RECEIVED": "informational: an outbox file has not been through any mail server yet",
