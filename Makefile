@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint bench clean browser spamassassin
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,8 @@ demo: $(STAMP)
 	$(BIN)/newsletter lists
 	$(BIN)/newsletter publish --all
 
-## Set up (Chromium included) and run the whole test suite.
-test: $(STAMP) browser
+## Set up (Chromium and SpamAssassin included) and run the whole test suite.
+test: $(STAMP) browser spamassassin
 	$(BIN)/ruff check newsletter_cli tests benchmarks
 	$(BIN)/pytest -q
 
@@ -30,6 +30,14 @@ browser:
 	  { echo "Installing Debian's chromium for the browser tests"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## Debian's SpamAssassin for the spam-score test (local rules, no network), installed when missing.
+spamassassin:
+	@command -v spamassassin >/dev/null 2>&1 || \
+	  { echo "Installing Debian's spamassassin for the spam-score test"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -qq --no-install-recommends spamassassin >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check newsletter_cli tests benchmarks

@@ -26,7 +26,7 @@ LONDON = ZoneInfo("Europe/London")
 DEFAULT_LENGTH = timedelta(hours=1)
 OUTLOOK_URL = "https://outlook.office.com/calendar/0/deeplink/compose"
 GOOGLE_URL = "https://calendar.google.com/calendar/render"
-BODY_LIMIT = 300  # characters of description in a link: 14 links must not bloat the email
+BODY_LIMIT = 160  # characters of note in a calendar link: 14 links must not bloat the email
 PRODID = "-//West Midlands Regional Update//newsletter//EN"
 
 
@@ -186,6 +186,22 @@ def _description(issue: Issue, event: EventDetails, session: Session) -> str:
     return "\n\n".join(parts)
 
 
+def _link_body(event: EventDetails, session: Session) -> str:
+    """A calendar link's note: when to book by and the event's link, no more.
+
+    Fourteen such links sit in one email, so the description stays in the .ics file.
+    """
+    parts = []
+    if event.deadline:
+        deadline = event.deadline
+        day = deadline.date() if isinstance(deadline, datetime) else deadline
+        parts.append(f"Book by {format_day(day)}.")
+    url = _first_real_link(event, session)
+    if url:
+        parts.append(url)
+    return " ".join(parts)
+
+
 def _location(event: EventDetails) -> str:
     if event.location:
         return event.location
@@ -244,7 +260,7 @@ def calendar_links(issue: Issue, event: EventDetails, session: Session) -> Calen
         return None
     summary = _summary(event, session)
     location = _location(event)
-    body = _description(issue, event, session)
+    body = _link_body(event, session)
     return CalendarLinks(
         outlook=outlook_link(summary, span, location, body),
         google=google_link(summary, span, location, body),

@@ -13,18 +13,8 @@ from datetime import date, datetime
 from typing import Literal
 
 from newsletter_cli import markdown
-from newsletter_cli.issue import (
-    Article,
-    Block,
-    EventBlock,
-    EventDetails,
-    Events,
-    Foreword,
-    Issue,
-    Link,
-    Model,
-    is_placeholder,
-)
+from newsletter_cli.blocks import Block, EventBlock, Events
+from newsletter_cli.issue import EventDetails, Issue, Link, Model, is_placeholder
 from newsletter_cli.project import Project
 
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -69,7 +59,9 @@ class CheckReport:
         return not self.errors
 
 
-def _heading(block: Block) -> str:
+def _heading(block: Model) -> str:
+    if isinstance(block, Block):
+        return block.label
     return getattr(block, "heading", "") or getattr(block, "title", "")
 
 
@@ -154,18 +146,23 @@ def _event(issue: Issue, event: EventDetails, block: str) -> Iterator[Finding]:
 
 
 def _block(issue: Issue, block: Block) -> Iterator[Finding]:
+    """The same rules for every kind, built-in or declared: images, Markdown, links."""
     name = _heading(block)
-    image = getattr(block, "image", None)
-    if image is not None and image.alt is None:
-        yield Finding("error", f"image {image.src} has no alt text", name, image.line)
-    if isinstance(block, Foreword | Article):
-        yield from _markdown(block, "body", name)
-    if isinstance(block, Article):
-        yield from _links(block, block.links, name)
+    for image in block.pictures():
+        if image.alt is None:
+            yield Finding("error", f"image {image.src} has no alt text", name, image.line)
+    for model, field_name in block.markdown_sources():
+        yield from _markdown(model, field_name, name)
+    for model, links in block.link_lists():
+        yield from _links(model, links, name)
+    for field_name in block.url_fields:
+        url = getattr(block, field_name)
+        if url is not None:
+            text = getattr(block, "text", "") if field_name == "url" else field_name
+            yield from _check_link(text or field_name, url, name, block.field_line(field_name))
     if isinstance(block, EventBlock):
         yield from _event(issue, block, name)
     if isinstance(block, Events):
-        yield from _markdown(block, "intro", name)
         for event in block.events:
             yield from _event(issue, event, f"{name}: {event.title}")
 

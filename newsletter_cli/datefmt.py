@@ -1,5 +1,7 @@
-"""Dates and times as readers see them: "Wednesday 15 October 2025, 9:30am–11:00am".
+"""Dates and times as readers see them, GOV.UK style: "Wednesday 15 October 2025, 9:30am to 11am".
 
+GOV.UK's style guide: "5:30pm" (no ":00" for whole hours), "midday" and "midnight"
+(not "12 noon"), and "to" rather than a dash between the two ends of a range.
 Plain functions with no third-party imports, for templates and plain text alike.
 """
 
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from newsletter_cli.issue import EventDetails, Session
 
-DASH = "–"  # an en dash between the two ends of a range
+TO = " to "  # between the two ends of a range: quicker to read than a dash
 
 
 def format_day(d: date) -> str:
@@ -24,13 +26,19 @@ def format_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+def format_day_short(d: date, *, year: bool = False) -> str:
+    """'Thursday 2 October' (with the year when ``year`` is true)."""
+    return format_day(d) if year else f"{d:%A} {d.day} {d:%B}"
+
+
 def format_time(t: time, *, minutes: bool = False) -> str:
-    """'9:30am', '2pm', '12 noon', '12 midnight'; ``minutes=True`` gives '2:00pm', '12:00pm'."""
+    """'9:30am', '2pm', 'midday', 'midnight'; ``minutes=True`` (a moment, not an event time)
+    gives '2:00pm', '12:00pm'."""
     if t.minute == 0 and not minutes:
         if t.hour == 12:
-            return "12 noon"
+            return "midday"
         if t.hour == 0:
-            return "12 midnight"
+            return "midnight"
     hour = t.hour % 12 or 12
     suffix = "am" if t.hour < 12 else "pm"
     if t.minute == 0 and not minutes:
@@ -39,20 +47,19 @@ def format_time(t: time, *, minutes: bool = False) -> str:
 
 
 def format_time_range(start: time, end: time) -> str:
-    """'9:30am–11:00am', '2pm–5pm', '10am–12 noon': minutes on both ends if either has them."""
-    minutes = bool(start.minute or end.minute)
-    return f"{format_time(start, minutes=minutes)}{DASH}{format_time(end, minutes=minutes)}"
+    """'9:30am to 11am', '2pm to 5pm', '10am to midday'."""
+    return f"{format_time(start)}{TO}{format_time(end)}"
 
 
 def format_date_range(start: date, end: date) -> str:
-    """'1 April – 31 July 2025', '6–7 October 2025', '30 December 2025 – 2 January 2026'."""
+    """'1 April to 31 July 2025', '6 to 7 October 2025', '30 December 2025 to 2 January 2026'."""
     if start == end:
         return format_date(start)
     if start.year != end.year:
-        return f"{format_date(start)} {DASH} {format_date(end)}"
+        return f"{format_date(start)}{TO}{format_date(end)}"
     if start.month != end.month:
-        return f"{start.day} {start:%B} {DASH} {format_date(end)}"
-    return f"{start.day}{DASH}{format_date(end)}"
+        return f"{start.day} {start:%B}{TO}{format_date(end)}"
+    return f"{start.day}{TO}{format_date(end)}"
 
 
 def _day(value: date) -> date:
@@ -73,7 +80,7 @@ def format_span(start: date, end: date | time | None = None) -> str:
             return f"{day}, {format_time_range(start.time(), end.time())}"
         if isinstance(end, datetime):
             return (
-                f"{day}, {format_time(start.time())} {DASH} "
+                f"{day}, {format_time(start.time())}{TO}"
                 f"{format_day(end.date())}, {format_time(end.time())}"
             )
         end = _day(end)
@@ -84,7 +91,7 @@ def format_span(start: date, end: date | time | None = None) -> str:
 
 
 def format_session(session: Session) -> str:
-    """'Wednesday 15 October 2025, 9:30am–11:00am'; a date only; or a range of dates."""
+    """'Wednesday 15 October 2025, 9:30am to 11am'; a date only; or a range of dates."""
     return format_span(session.start, session.end)
 
 

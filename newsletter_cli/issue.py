@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Union
 
 from pydantic import (
     BaseModel,
@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from newsletter_cli.errors import InputError
-from newsletter_cli.sourcefile import line_of, load_yaml, register_union_tags, validate
+from newsletter_cli.sourcefile import line_of, load_yaml, validate
 
 # The URL itself is a placeholder ('TODO', 'TBC', '#', empty, 'http://'); a real address
 # that merely contains "todo" (https://example.org/todo-list) is not.
@@ -104,6 +104,15 @@ class Model(BaseModel):
         return self._field_lines.get(name, self._line)
 
 
+def check_link_url(url: str) -> str:
+    """A link's address: https://, http:// or mailto:, or a placeholder still to fill in."""
+    if is_placeholder(url):
+        return url
+    if not re.match(r"^(https?://\S+|mailto:\S+@\S+)$", url):
+        raise ValueError("a link must start with https://, http:// or mailto:")
+    return url
+
+
 class Link(Model):
     text: str = Field(min_length=1)
     url: str = ""
@@ -111,11 +120,7 @@ class Link(Model):
     @field_validator("url")
     @classmethod
     def _scheme(cls, url: str) -> str:
-        if is_placeholder(url):
-            return url
-        if not re.match(r"^(https?://\S+|mailto:\S+@\S+)$", url):
-            raise ValueError("a link must start with https://, http:// or mailto:")
-        return url
+        return check_link_url(url)
 
     @property
     def placeholder(self) -> bool:
@@ -194,61 +199,6 @@ class EventDetails(Model):
         return found
 
 
-class Block(Model):
-    """A content block; ``only_for`` limits it to members of these lists or tags."""
-
-    only_for: list[str] = []
-
-
-class Foreword(Block):
-    kind: Literal["foreword"]
-    heading: str = Field(min_length=1)
-    author: str = Field(min_length=1)
-    role: str = ""
-    body: str = Field(min_length=1)
-    sign_off: str = "Kind regards"
-    image: Image | None = None
-
-
-class Article(Block):
-    kind: Literal["article"]
-    heading: str = Field(min_length=1)
-    body: str = Field(min_length=1)
-    contact: str | None = None
-    contact_name: str | None = None
-    links: list[Link] = []
-    image: Image | None = None
-
-    @field_validator("contact")
-    @classmethod
-    def _contact(cls, value: str | None) -> str | None:
-        if value and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
-            raise ValueError("not an email address")
-        return value
-
-
-class EventBlock(Block, EventDetails):
-    """A single event shown among the news (with its own date, place and booking)."""
-
-    kind: Literal["event"]
-
-    @property
-    def heading(self) -> str:
-        return self.title
-
-
-class Events(Block):
-    kind: Literal["events"]
-    heading: str = "Upcoming Conferences and Events"
-    intro: str = ""
-    events: list[EventDetails] = Field(min_length=1)
-
-
-register_union_tags("foreword", "article", "event", "events")
-
-AnyBlock = Annotated[Foreword | Article | EventBlock | Events, Field(discriminator="kind")]
-
-
 class Issue(Model):
     title: str = Field(min_length=1)
     issue_date: When
@@ -259,7 +209,8 @@ class Issue(Model):
     template: str = "regional-update"
     slug: str | None = None
     view_online_url: str | None = None
-    blocks: list[AnyBlock] = Field(min_length=1)
+    #: The built-in kinds; :func:`newsletter_cli.blocks.issue_model` adds a template's own.
+    blocks: list[BuiltinBlock] = Field(min_length=1)
     _path: Path | None = PrivateAttr(default=None)
 
     @field_validator("issue_date")
@@ -288,9 +239,11 @@ class Issue(Model):
             return self._path.stem
         return f"{self.issue_date.isoformat()}-{re.sub(r'[^a-z0-9]+', '-', self.title.lower())}"
 
-    def all_events(self) -> list[tuple[Block, EventDetails]]:
+    def all_events(self) -> list[tuple[Any, EventDetails]]:
         """Every event in the issue with the block that holds it, in order."""
-        found: list[tuple[Block, EventDetails]] = []
+        from newsletter_cli.blocks import EventBlock, Events
+
+        found: list[tuple[Any, EventDetails]] = []
         for block in self.blocks:
             if isinstance(block, EventBlock):
                 found.append((block, block))
@@ -313,8 +266,23 @@ def _attach_lines(model: Any, data: Any, loc: tuple[Any, ...] = ()) -> None:
             _attach_lines(item, data, (*loc, index))
 
 
-def load_issue(path: str | Path) -> Issue:
-    """Read and validate an issue file; raise InputError naming file and line."""
+def _templates_dir(path: Path) -> Path:
+    """The templates/ folder of the project an issue file belongs to."""
+    from newsletter_cli.project import Project
+
+    project = Project.find(path.resolve().parent)
+    if not project.config_path.is_file():
+        project = Project.find()
+    return project.templates_dir
+
+
+def load_issue(path: str | Path, templates_dir: Path | None = None) -> Issue:
+    """Read and validate an issue file; raise InputError naming file and line.
+
+    Blocks are checked against the built-in kinds and the kinds the issue's template
+    declares in ``<templates_dir>/<template>/blocks/`` (default: the project's templates/).
+    """
+    from newsletter_cli.blocks import issue_model
     from newsletter_cli.issue_safety import refuse_unsafe_text
 
     path = Path(path)
@@ -325,8 +293,32 @@ def load_issue(path: str | Path) -> Issue:
             path=path,
             line=1,
         )
-    issue = validate(Issue, data, path)
+    template = data.get("template", Issue.model_fields["template"].default)
+    model = issue_model(templates_dir or _templates_dir(path), template)
+    issue = validate(model, data, path)
     issue._path = path
     _attach_lines(issue, data)
     refuse_unsafe_text(issue, path)
     return issue
+
+
+# The block kinds build on the types above, and Issue's blocks on them: import them last.
+from newsletter_cli.blocks.builtin import BUILTIN  # noqa: E402
+
+BuiltinBlock = Annotated[Union[BUILTIN], Field(discriminator="kind")]  # noqa: UP007
+Issue.model_rebuild()
+
+
+_MOVED = {
+    "Block", "Foreword", "Article", "EventBlock", "Events", "Callout", "ButtonBlock", "Quote",
+    "ImageBlock", "Person", "People",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Block kinds live in :mod:`newsletter_cli.blocks`; older imports from here still work."""
+    if name in _MOVED:
+        from newsletter_cli import blocks
+
+        return getattr(blocks, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

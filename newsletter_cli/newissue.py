@@ -65,6 +65,19 @@ def _blank_block(block: dict) -> dict:
         kept = {"kind": "article", "heading": TODO, "body": f"{TODO}: the news item."}
     elif kind == "events":
         kept["events"] = [_skeleton_event()]
+    elif kind == "people":
+        kept["people"] = [{"name": TODO, "role": TODO, "organisation": TODO,
+                           "text": f"{TODO}: a few words about them."}]
+    elif kind == "callout":
+        kept["body"] = f"{TODO}: the notice."
+    elif kind == "button":
+        kept.update(text=TODO, url=TODO)
+    elif kind == "quote":
+        kept.update(text=f"{TODO}: their words.", author=TODO)
+    elif kind == "image":
+        kept.update(src=TODO, alt=TODO)
+    elif kind not in {"foreword", "article", "event", "events"}:
+        kept = dict(block)  # a kind the template declares: its fields are the template's
     return kept
 
 

@@ -127,7 +127,7 @@ def _message(err: dict[str, Any]) -> str:
             f"(expected one of: {ctx.get('expected_tags', '').replace(chr(39), '')})"
         )
     if kind == "union_tag_not_found":
-        return "needs a 'kind' (foreword, article, event or events)"
+        return f"needs a 'kind' (one of: {', '.join(_UNION_TAGS)})"
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
@@ -149,12 +149,12 @@ def _strip_tags(loc: Loc) -> tuple[str | int, ...]:
     return tuple(out)
 
 
-_UNION_TAGS: set[str] = set()
+_UNION_TAGS: dict[str, None] = {}  # an ordered set: the block kinds, built-in ones first
 
 
 def register_union_tags(*tags: str) -> None:
     """Tell error reporting which loc parts are discriminator tags, not field names."""
-    _UNION_TAGS.update(tags)
+    _UNION_TAGS.update(dict.fromkeys(tags))
 
 
 def validate(model: type[M], data: Any, path: Path) -> M:

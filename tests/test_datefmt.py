@@ -32,9 +32,9 @@ def test_day_has_weekday_day_month_year():
         (time(9, 30), "9:30am"),
         (time(14, 0), "2pm"),
         (time(11, 0), "11am"),
-        (time(12, 0), "12 noon"),
+        (time(12, 0), "midday"),
         (time(12, 30), "12:30pm"),
-        (time(0, 0), "12 midnight"),
+        (time(0, 0), "midnight"),
         (time(0, 15), "12:15am"),
         (time(23, 5), "11:05pm"),
     ],
@@ -43,30 +43,26 @@ def test_time(value, text):
     assert format_time(value) == text
 
 
-def test_time_with_minutes_forced():
-    assert format_time(time(14, 0), minutes=True) == "2:00pm"
-    assert format_time(time(12, 0), minutes=True) == "12:00pm"
-
-
 @pytest.mark.parametrize(
     ("start", "end", "text"),
     [
-        (time(9, 30), time(11, 0), "9:30am–11:00am"),
-        (time(11, 0), time(12, 30), "11:00am–12:30pm"),
-        (time(14, 0), time(17, 0), "2pm–5pm"),
-        (time(10, 0), time(12, 0), "10am–12 noon"),
+        (time(9, 30), time(11, 0), "9:30am to 11am"),
+        (time(11, 0), time(12, 30), "11am to 12:30pm"),
+        (time(14, 0), time(17, 0), "2pm to 5pm"),
+        (time(10, 0), time(12, 0), "10am to midday"),
+        (time(18, 0), time(0, 0), "6pm to midnight"),
     ],
 )
-def test_time_range_shows_minutes_on_both_ends_or_neither(start, end, text):
+def test_time_range_in_gov_uk_style(start, end, text):
     assert format_time_range(start, end) == text
 
 
 @pytest.mark.parametrize(
     ("start", "end", "text"),
     [
-        (date(2025, 4, 1), date(2025, 7, 31), "1 April – 31 July 2025"),
-        (date(2025, 10, 6), date(2025, 10, 7), "6–7 October 2025"),
-        (date(2025, 12, 30), date(2026, 1, 2), "30 December 2025 – 2 January 2026"),
+        (date(2025, 4, 1), date(2025, 7, 31), "1 April to 31 July 2025"),
+        (date(2025, 10, 6), date(2025, 10, 7), "6 to 7 October 2025"),
+        (date(2025, 12, 30), date(2026, 1, 2), "30 December 2025 to 2 January 2026"),
         (date(2025, 10, 6), date(2025, 10, 6), "6 October 2025"),
     ],
 )
@@ -77,16 +73,16 @@ def test_date_range(start, end, text):
 @pytest.mark.parametrize(
     ("start", "end", "text"),
     [
-        ("2025-10-15 09:30", "11:00", "Wednesday 15 October 2025, 9:30am–11:00am"),
-        ("2025-10-16 14:00", "17:00", "Thursday 16 October 2025, 2pm–5pm"),
+        ("2025-10-15 09:30", "11:00", "Wednesday 15 October 2025, 9:30am to 11am"),
+        ("2025-10-16 14:00", "17:00", "Thursday 16 October 2025, 2pm to 5pm"),
         ("2025-10-16 14:00", None, "Thursday 16 October 2025, 2pm"),
         ("2025-10-02", None, "Thursday 2 October 2025"),
         ("2025-10-02", "2025-10-02", "Thursday 2 October 2025"),
-        ("2025-04-01", "2025-07-31", "1 April – 31 July 2025"),
+        ("2025-04-01", "2025-07-31", "1 April to 31 July 2025"),
         (
             "2025-10-06 11:00",
             "2025-10-07 13:00",
-            "Monday 6 October 2025, 11am – Tuesday 7 October 2025, 1pm",
+            "Monday 6 October 2025, 11am to Tuesday 7 October 2025, 1pm",
         ),
     ],
 )
@@ -111,7 +107,7 @@ def test_event_when_lists_every_session():
         ],
     )
     assert format_event_when(event) == (
-        "Monday 6 October 2025, 11:00am–12:30pm and Tuesday 14 October 2025, 10:30am–12:00pm"
+        "Monday 6 October 2025, 11am to 12:30pm and Tuesday 14 October 2025, 10:30am to midday"
     )
 
 
@@ -123,9 +119,9 @@ def test_sample_issue_events_read_as_the_seed_says():
     issue = load_issue(REPO / "issues" / "2025-09-regional-update.yaml")
     whens = {event.title: format_event_when(event) for _block, event in issue.all_events()}
     assert whens["PWLE Seminar: Child contact problems and the Family Court"] == (
-        "Wednesday 15 October 2025, 9:30am–11:00am"
+        "Wednesday 15 October 2025, 9:30am to 11am"
     )
     assert whens["Care Leavers Policy Workshop convened by the Rees Centre"] == (
-        "Tuesday 14 October 2025, 10am–12 noon"
+        "Tuesday 14 October 2025, 10am to midday"
     )
     assert whens["Regional Safeguarding Conference"] == "Thursday 27 November 2025"

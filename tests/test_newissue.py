@@ -18,7 +18,7 @@ def test_new_starts_from_latest_issue_a_month_on(invoke, project_dir, project):
     assert issue.issue_date == date(2025, 10, 19)
     assert issue.title == "Regional Update – October 2025"
     # One block of each kind, in the order the September issue first has them.
-    assert [b.kind for b in issue.blocks] == ["foreword", "article", "events"]
+    assert [b.kind for b in issue.blocks] == ["foreword", "people", "article", "events"]
     assert isinstance(issue.blocks[0], Foreword) and isinstance(issue.blocks[-1], Events)
     assert issue.blocks[-1].heading == "Upcoming Conferences and Events"
     report = run_checks(issue, project)

@@ -18,9 +18,21 @@ def test_css_is_inlined_and_media_queries_survive(project):
     html = render(project).html
     assert html.lower().startswith("<!doctype html>")
     assert re.search(r"<h2[^>]*style=\"[^\"]*font-size:22px", html)
-    assert re.search(r"<a [^>]*style=\"[^\"]*color:#0a58a8", html)
+    assert re.search(r"<a [^>]*style=\"[^\"]*color:#0b4f8a", html)
     assert "@media only screen and (max-width: 480px)" in html
     assert "@media only screen and (min-width:480px)" in html  # MJML's column rule
+
+
+def test_only_the_templates_inline_css_is_inlined(project):
+    """MJML's own resets stay in <head> once, not repeated on every table cell."""
+    html = render(project).html
+    body = html[html.index("<body") :]
+    assert "mso-table-lspace" not in body  # MJML's `table, td {...}` reset
+    assert "overflow-wrap" not in body
+    assert "margin:13px 0" not in body  # MJML's `p {...}` reset
+    assert "data-premailer" not in html
+    assert html.count("<style") >= 3  # MJML's resets, columns, the template's @media rules
+    assert "<mj-style" not in html and 'inline="inline"' not in html
 
 
 def test_accessible_structure(project):
@@ -62,12 +74,12 @@ def test_text_part_keeps_headings_event_details_and_urls(project):
     text = render(project).text
     assert "UPCOMING CONFERENCES AND EVENTS" in text
     assert "PWLE SEMINAR: CHILD CONTACT PROBLEMS AND THE FAMILY COURT" in text
-    assert "When:     Wednesday 15 October 2025, 9:30am–11:00am" in text
+    assert "When:     Wednesday 15 October 2025, 9:30am to 11am" in text
     assert "Book by:  Monday 22 September 2025" in text
     assert "https://updates.example.org/regional-update/2025-09-regional-update/" in text
     assert "natalie.bevan@wmchildrensservices.org.uk" in text
     assert "<" not in text.replace("<%", "")  # not HTML
-    assert max(len(line) for line in text.splitlines() if "http" not in line) <= 100
+    assert max(len(line) for line in text.splitlines() if "http" not in line) <= 78
 
 
 def test_unsubscribe_slot_and_personalisation_tokens(project):
@@ -102,3 +114,32 @@ def test_blocks_limited_to_an_audience(project):
     assert "SEND only" not in everyone.html and "SEND only" not in everyone.text
     assert "SEND only" in send.html and "SEND only" in send.text
     assert "SEND only" in editor.html
+
+
+def test_rendering_loads_only_what_it_needs(project_dir):
+    """premailer without `requests` (it only fetches external CSS), and no contact roster."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from newsletter_cli.issue import load_issue\n"
+        "from newsletter_cli.project import Project\n"
+        "from newsletter_cli.render import render_email\n"
+        f"email = render_email(load_issue({SEPTEMBER!r}), Project.find())\n"
+        "assert 'style=' in email.html\n"
+        "print(sorted(m for m in ('requests', 'newsletter_cli.recipients.roster', 'premailer')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=project_dir, capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == "['premailer']"
+
+
+def test_premailers_stand_in_for_requests_is_the_real_module_when_used(project):
+    from newsletter_cli.render.pipeline import _premailer
+
+    premailer = _premailer()
+    import requests
+
+    assert premailer.premailer.requests.get is requests.get

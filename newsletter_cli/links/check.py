@@ -102,7 +102,9 @@ def _web_edition(issue: Issue, project: Project, config: Config, found: Collecto
                   Source(None, entry.event.line, entry.event.title))  # fmt: skip
     base = site_base(config)
     for block, image in images.block_images(issue):
-        prepared = images.try_prepare(project, image.src) if images.is_local(image.src) else None
+        display = images.display_width(block, image)
+        prepared = (images.try_prepare(project, image.src, display)
+                    if images.is_local(image.src) else None)  # fmt: skip
         if prepared is not None:
             found.add(image_url(base, prepared.filename),
                       Source(None, image.line, getattr(block, "heading", None)))  # fmt: skip

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import os
 import re
+import sys
+import types
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -16,14 +20,18 @@ from mjml import mjml2html
 from newsletter_cli import datefmt, markdown
 from newsletter_cli.config import Config, load_config
 from newsletter_cli.errors import InputError, UnknownNameError
-from newsletter_cli.issue import Block, Issue
+from newsletter_cli.issue import Issue
 from newsletter_cli.project import Project
 from newsletter_cli.recipients.contact import Contact
-from newsletter_cli.render import UNSUBSCRIBE_SLOT, RenderedEmail
+from newsletter_cli.render import UNSUBSCRIBE_SLOT, RenderedEmail, outline
+from newsletter_cli.render.textpart import wrap_text
 
 HTML_TEMPLATE = "email.mjml.j2"
 TEXT_TEMPLATE = "email.txt.j2"
 TEST_PREFIX = "[TEST] "
+#: The CSS to inline: the template's <mj-style inline="inline"> blocks, and nothing else.
+_IGNORE = 'data-premailer="ignore"'
+_INLINE_STYLE = re.compile(r"<mj-style\s+inline=\"inline\"\s*>(.*?)</mj-style>", re.DOTALL)
 
 
 def available_templates(project: Project) -> list[str]:
@@ -48,12 +56,29 @@ def template_dir(issue: Issue, project: Project) -> Path:
     return folder
 
 
+def _bytecode_cache() -> str | None:
+    """Where compiled templates are kept between runs, if it can be written.
+
+    The user's cache folder ($XDG_CACHE_HOME/newsletter/jinja, else ~/.cache/...), never
+    the project: a dry run writes nothing there. Entries are checked against each
+    template's source, so an edited template is compiled afresh.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "newsletter", "jinja")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
+
+
 @lru_cache(maxsize=8)
-def _environment(folder: str) -> jinja2.Environment:
+def _environment(folder: str, bytecode_cache: str | None = None) -> jinja2.Environment:
     from newsletter_cli import calendar
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(bytecode_cache) if bytecode_cache else None,
         autoescape=lambda name: bool(name) and not name.endswith(".txt.j2"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -65,14 +90,16 @@ def _environment(folder: str) -> jinja2.Environment:
         markdown_text=markdown.to_text,
         wrap=markdown.wrap,
         day=datefmt.format_day,
+        when=datefmt.format_span,
         event_when=datefmt.format_event_when,
         session_when=datefmt.format_session,
+        action_label=outline.action_label,
     )
-    env.globals.update(calendar_links=calendar.calendar_links)
+    env.globals.update(calendar_links=calendar.calendar_links, main_link=outline.main_link)
     return env
 
 
-def visible_blocks(issue: Issue, audience: frozenset[str] | None) -> list[Block]:
+def visible_blocks(issue: Issue, audience: frozenset[str] | None) -> list[Any]:
     """The blocks a reader with these list names and tags sees (all when ``None``)."""
     from newsletter_cli.recipients.tags import visible
 
@@ -118,11 +145,15 @@ def _context(
     config = load_config(project)
     fields = dict(recipient) if recipient is not None else Contact(email="").fields()
     base = site_base(config)  # local images are shown from the published web edition
+    blocks = [images.resolve_block(b, project, base) for b in visible_blocks(issue, audience)]
+    ids = outline.anchors(blocks)
     return {
         "issue": issue,
         "subject": subject,
         "preheader": issue.preheader,
-        "blocks": [images.resolve_block(b, project, base) for b in visible_blocks(issue, audience)],
+        "blocks": blocks,
+        "anchor": lambda item: ids.get(id(item), ""),
+        "diary": outline.diary(blocks, ids, issue.issue_date),
         "sender": config.sender,
         "recipient": fields,
         "view_online_url": view_online_url(issue, config),
@@ -138,20 +169,57 @@ def _mjml_to_html(source: str, template: Path) -> str:
         raise InputError(f"MJML: {exc}", path=template / HTML_TEMPLATE) from None
 
 
-def inline_css(html: str) -> str:
-    """Inline the CSS into style attributes; keep @media rules in a <style> block."""
+def split_inline_css(mjml_source: str) -> tuple[str, str]:
+    """(MJML without its inline <mj-style> blocks, the CSS those blocks held)."""
+    css = "\n".join(match[1] for match in _INLINE_STYLE.finditer(mjml_source))
+    return _INLINE_STYLE.sub("", mjml_source), css
+
+
+class _OnFirstUse(types.ModuleType):
+    """Stands in for a module a library imports but may never use; imports it when used."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _premailer():
+    """premailer, imported without loading ``requests``.
+
+    premailer imports ``requests`` only to fetch external stylesheets, which is switched
+    off here. While premailer is imported, a stand-in takes the place of ``requests`` (in
+    premailer's module only: it is removed from ``sys.modules`` at once); the real one is
+    imported if premailer ever uses it. That saves about a fifth of ``newsletter build``.
+    """
+    if "premailer" not in sys.modules and "requests" not in sys.modules:
+        sys.modules["requests"] = _OnFirstUse("requests")
+        try:
+            import premailer  # noqa: F401
+        finally:
+            del sys.modules["requests"]
     import premailer
 
-    inlined = premailer.transform(
-        html,
-        keep_style_tags=True,
+    return premailer
+
+
+def inline_css(html: str, css: str) -> str:
+    """Inline ``css`` into style attributes with premailer, as MJML's own inliner does.
+
+    The <style> blocks MJML wrote (resets, columns, @media, dark mode) stay in <head>
+    untouched: inlining them too would repeat the same declarations on every table cell.
+    """
+    html = html.replace("<style", f"<style {_IGNORE}")
+    inlined = _premailer().Premailer(
+        css_text=[css],
+        keep_style_tags=False,
         strip_important=False,
         remove_classes=False,
         disable_validation=True,
+        align_floating_images=False,
         allow_network=False,
         cssutils_logging_level=logging.CRITICAL,
         cssutils_logging_handler=logging.NullHandler(),
-    )
+    ).transform(html, pretty_print=False)
+    inlined = inlined.replace(f" {_IGNORE}", "")  # left on styles inside Outlook's comments
     if not inlined.lstrip().lower().startswith("<!doctype"):
         inlined = "<!doctype html>\n" + inlined
     return inlined
@@ -169,14 +237,15 @@ def render(
     folder = template_dir(issue, project)
     subject = (TEST_PREFIX if test else "") + (issue.subject or issue.title)
     context = _context(issue, project, audience, recipient, subject)
-    env = _environment(str(folder))
+    env = _environment(str(folder), _bytecode_cache())
     try:
         mjml_source = env.get_template(HTML_TEMPLATE).render(context)
         text = env.get_template(TEXT_TEMPLATE).render(context)
     except Exception as exc:  # a mistake in a template, reported at its file and line
         raise _template_error(exc, folder) from None
-    html = inline_css(_mjml_to_html(mjml_source, folder))
-    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    mjml_source, css = split_inline_css(mjml_source)
+    html = inline_css(_mjml_to_html(mjml_source, folder), css)
+    text = wrap_text(re.sub(r"\n{3,}", "\n\n", text).strip()) + "\n"
     return RenderedEmail(
         subject=subject,
         preheader=issue.preheader,

@@ -87,15 +87,15 @@ def image_findings(issue: Issue, project: Project, config: Config) -> Iterator[F
             name = getattr(block, "heading", None)
             yield from _file_findings(project, image.src, {"block": name, "line": image.line})
     for block in issue.blocks:
-        for field in ("body", "description", "intro"):
-            for src, _alt in markdown.images(getattr(block, field, "") or ""):
+        for model, field in block.markdown_sources():
+            for src, _alt in markdown.images(getattr(model, field, "") or ""):
                 if images.is_local(src):
                     yield Finding(
                         "error",
                         f"image {src} inside the text cannot be shown in an email; "
                         "put it in the block's image: field instead",
                         getattr(block, "heading", None),
-                        block.field_line(field),
+                        model.field_line(field),
                     )
     yield from _logo(project, config)
     local = local or images.is_local(config.sender.logo or "https://")

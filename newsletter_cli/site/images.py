@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 #: Display widths in CSS pixels: the email's 600 px column, and the logo in its header.
 CONTENT_WIDTH = 600
 LOGO_WIDTH = 200
+#: A person's photo in a people block (templates/.../partials/people.mjml.j2).
+PHOTO_WIDTH = 120
 #: Files are written at twice their display width, for high-density screens.
 DENSITY = 2
 #: `check` warns above these (the file as it is in images/).
@@ -141,22 +143,33 @@ def try_prepare(project: Project, src: str, display: int = CONTENT_WIDTH) -> Pre
 
 
 def block_images(issue: Issue) -> list[tuple[Block, Any]]:
-    """(block, image) for every block with an ``image:``."""
-    return [(b, b.image) for b in issue.blocks if getattr(b, "image", None) is not None]
+    """(block, image) for every picture a block shows: an ``image:``, an image block, a photo."""
+    return [(block, image) for block in issue.blocks for image in block.pictures()]
+
+
+def display_width(block: Block, image: Any) -> int:
+    """How wide the email shows a picture: a person's photo, an image block's own width, or
+    the whole column."""
+    if getattr(block, "kind", "") == "people":
+        return PHOTO_WIDTH
+    return getattr(image, "width", None) or CONTENT_WIDTH
 
 
 def resolve_block(block: Block, project: Project, base: str | None) -> Block:
-    """The block with a local image's ``src`` replaced by its published address."""
+    """The block with each local picture's ``src`` replaced by its published address
+    (``base`` + ``images/...``; a relative address when ``base`` is "../")."""
     from newsletter_cli.site.urls import image_url
 
-    image = getattr(block, "image", None)
-    if image is None or not is_local(image.src):
+    if not any(is_local(image.src) for image in block.pictures()):
         return block
-    prepared = try_prepare(project, image.src)
-    if prepared is None:
-        return block
-    resolved = image.model_copy(update={"src": image_url(base, prepared.filename)})
-    return block.model_copy(update={"image": resolved})
+    resolved = block.model_copy(deep=True)
+    for image in resolved.pictures():
+        if not is_local(image.src):
+            continue
+        prepared = try_prepare(project, image.src, display_width(resolved, image))
+        if prepared is not None:
+            image.src = image_url(base, prepared.filename)
+    return resolved
 
 
 def logo(project: Project, config: Config, base: str | None) -> dict[str, Any] | None:
@@ -186,7 +199,7 @@ def issue_images(issue: Issue, project: Project, config: Config) -> list[Prepare
     wanted = []
     if config.sender.logo and is_local(config.sender.logo):
         wanted.append((config.sender.logo, LOGO_WIDTH))
-    wanted += [(image.src, CONTENT_WIDTH) for _b, image in block_images(issue)
+    wanted += [(image.src, display_width(block, image)) for block, image in block_images(issue)
                if is_local(image.src)]  # fmt: skip
     for src, display in wanted:
         prepared = try_prepare(project, src, display)

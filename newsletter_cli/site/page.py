@@ -91,17 +91,27 @@ def _words(text: str | None) -> int:
     return len(re.findall(r"\w+", re.sub(r"\]\([^)]*\)", "]", text or "")))
 
 
+#: Fields whose text a reader does not read as words (addresses, names of kinds and lists).
+_NOT_READ = frozenset({"kind", "only_for", "url", "src", "href", "contact", "template"})
+
+
+def _model_words(value: Any) -> int:
+    """Words in every text field of a block, its events, people and links included."""
+    if isinstance(value, str):
+        return _words(value)
+    if isinstance(value, list):
+        return sum(_model_words(item) for item in value)
+    fields = getattr(type(value), "model_fields", None)
+    if fields is None:
+        return 0
+    return sum(_model_words(getattr(value, name)) for name in fields if name not in _NOT_READ)
+
+
 def reading_minutes(issue: Issue) -> int:
     """Minutes to read the page (at least 1), shown as "5 min read" as on the blog."""
     words = _words(issue.title) + _words(issue.preheader)
     for block in public_blocks(issue):
-        for name in ("heading", "title", "body", "intro", "description", "author", "role"):
-            value = getattr(block, name, None)
-            words += _words(value) if isinstance(value, str) else 0
-        for _block, event in _events(block):
-            if event is not block:
-                words += _words(event.title) + _words(event.description)
-            words += _words(event.location) + _words(event.booking)
+        words += _model_words(block)
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
@@ -199,12 +209,13 @@ def page_context(
     for block in public_blocks(issue):
         heading = getattr(block, "heading", "") or getattr(block, "title", "")
         kind = block.kind  # type: ignore[attr-defined]
-        ident = ids.make(heading, "event-" if isinstance(block, EventBlock) else "")
+        ident = ids.make(heading or kind, "event-" if isinstance(block, EventBlock) else "")
         events = []
         for _b, event in _events(block):
             event_id = ident if isinstance(block, EventBlock) else ids.make(event.title, "event-")
             events.append(_event_item(issue, event, event_id, url, site))
         image = _image(block, project, root)
+        block = images.resolve_block(block, project, root)  # photos, image blocks: images/...
         sections.append({"id": ident, "heading": heading, "kind": kind, "block": block,
                          "events": events, "image": image})  # fmt: skip
     return {

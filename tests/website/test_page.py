@@ -136,7 +136,7 @@ def test_each_event_shows_when_where_cost_deadline_links_and_its_ics(site, finis
     html = (site / "2025-09-regional-update/index.html").read_text(encoding="utf-8")
     start = html.index('id="event-pwle-seminar')
     card = html[start:html.index("</article>", start)]
-    assert "<dt>When</dt><dd>Wednesday 15 October 2025, 9:30am–11:00am</dd>" in card
+    assert "<dt>When</dt><dd>Wednesday 15 October 2025, 9:30am to 11am</dd>" in card
     assert "<dt>Where</dt><dd>Microsoft Teams (online)</dd>" in card
     assert "<dt>Cost</dt><dd>FREE</dd>" in card
     assert "<dt>Book by</dt><dd>Monday 22 September 2025</dd>" in card
@@ -153,8 +153,8 @@ def test_each_event_shows_when_where_cost_deadline_links_and_its_ics(site, finis
 def test_blocks_for_some_lists_only_stay_out_of_the_public_page(finished):
     path = finished.root / SEPTEMBER
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('  - kind: article\n    heading: "Regional SEND Co-ordinator"',
-                                 '  - kind: article\n    only_for: [dcs]\n    heading: "Regional SEND Co-ordinator"'))
+    path.write_text(text.replace('  - kind: people\n    heading: "Regional SEND Co-ordinator"',
+                                 '  - kind: people\n    only_for: [dcs]\n    heading: "Regional SEND Co-ordinator"'))
     publish(finished)
     html = (finished.site_dir / "2025-09-regional-update/index.html").read_text(encoding="utf-8")
     assert "Regional SEND Co-ordinator" not in html and "Families First Partnership" in html
@@ -253,6 +253,71 @@ def test_a_block_kind_without_a_web_template_is_shown_by_the_generic_one(finishe
     html = web._render(finished, issue.template, web.PAGE, context)
     strict_parse(html)
     assert html.count('class="block diary"') == len(issue.blocks)
-    assert "<h2>Regional SEND Co-ordinator</h2>" in html and "We welcome <strong>Natalie Bevan</strong>" in html
+    assert "<h2>Recognising Autism in Children and Young People – Practitioner Perspective</h2>" in html
+    assert "ADASS is looking for practitioners" in html
     assert html.count('<article class="event"') == len(issue.all_events())  # single events too
     assert len(scripts(html)) == len(scripts(web.render_page(issue, finished, config, site)))
+
+
+NEW_KINDS = """\
+  - kind: callout
+    heading: "Applications close on Friday"
+    body: |
+      Send your statement to the **Regional Team**.
+  - kind: button
+    text: "Read the strategy"
+    url: "https://example.org/strategy"
+    note: "Twelve pages."
+  - kind: quote
+    text: "Improvement is shared work."
+    author: James Thomas
+    role: RIIA Sponsor
+  - kind: image
+    src: images/regional-update-logo.png
+    alt: "The Regional Update's logo"
+    caption: "Our new logo"
+  - kind: people
+    heading: "New appointments"
+    people:
+      - name: Natalie Bevan
+        role: SEND Co-ordinator
+        organisation: West Midlands Regional Team
+        photo: {src: images/regional-update-logo.png, alt: "Natalie Bevan"}
+"""
+
+
+def test_every_new_block_kind_has_its_own_web_layout(finished):
+    path = finished.root / SEPTEMBER
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("blocks:\n", "blocks:\n" + NEW_KINDS, 1), encoding="utf-8")
+    publish(finished)
+    html = (finished.site_dir / "2025-09-regional-update/index.html").read_text(encoding="utf-8")
+    strict_parse(html)
+    assert '<div class="notice">\n<h2>Applications close on Friday</h2>' in html
+    assert '<a class="action" href="https://example.org/strategy">Read the strategy</a>' in html
+    assert "<blockquote><p>Improvement is shared work.</p></blockquote>" in html
+    assert "<figcaption><strong>James Thomas</strong>, RIIA Sponsor</figcaption>" in html
+    assert "<figcaption>Our new logo</figcaption>" in html
+    assert "<h3>Natalie Bevan</h3>" in html
+    # Local pictures are the published files, sized for where they are shown.
+    found = {img["alt"]: img["src"] for img in outline(html).images}
+    for alt in ("The Regional Update's logo", "Natalie Bevan"):
+        assert re.fullmatch(r"\.\./images/regional-update-logo\.[0-9a-f]+\.png", found[alt]), found
+        assert (finished.site_dir / found[alt].removeprefix("../")).is_file()
+    assert found["Natalie Bevan"] != found["The Regional Update's logo"]  # 240 px, not 1,200
+    # Blocks without a heading stay out of the contents list, but keep an anchor.
+    contents = html[html.index('<nav class="contents"'):html.index("</nav>", html.index('<nav class="contents"'))]
+    assert 'href="#button"' not in contents and 'id="button"' in html
+    assert "Applications close on Friday" in contents and "New appointments" in contents
+
+
+def test_the_email_shows_local_photos_from_the_web_edition(finished):
+    from newsletter_cli.render import render_email
+
+    path = finished.root / SEPTEMBER
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("blocks:\n", "blocks:\n" + NEW_KINDS, 1), encoding="utf-8")
+    email = render_email(load_issue(path), finished)
+    photos = re.findall(r'<img[^>]*alt="Natalie Bevan"[^>]*>', email.html)
+    assert len(photos) == 1
+    assert re.search(rf'src="{re.escape(BASE)}images/regional-update-logo\.[0-9a-f]+\.png"', photos[0])
