@@ -200,3 +200,16 @@ def test_a_second_run_of_the_same_send_is_refused(open_store):
     assert not second.running(SEND)
     with second.send_lock(SEND):  # released
         pass
+
+
+def test_addresses_sort_by_code_point_whatever_the_server_locale(journal):
+    # the test server's databases sort text as British English would ('a' before 'B');
+    # the journal's answers keep SQLite's order (byte by byte: 'B' before 'a')
+    new_send(journal, "b-send")
+    new_send(journal, "B-send")
+    people = ["b@example.org", "B@example.org", "a.b@example.org", "ab@example.org"]
+    journal.enqueue("b-send", [Person(e) for e in people])
+    assert [r.email for r in journal.recipients("b-send")] == sorted(people)
+    assert [r.id for r in journal.sends()] == ["b-send", "B-send"]  # oldest first
+    journal.update_send("B-send", state="done")
+    assert journal.get_send("B-send").state == "done" and journal.get_send("b-send").state == "open"
