@@ -70,9 +70,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from newsletter_cli.cli import build, history, lists, preview, send
+    from newsletter_cli.cli import build, history, journal, lists, preview, send
 
-    for module in (build, lists, send, history, preview):
+    for module in (build, lists, send, history, preview, journal):
         module.register(app)
 
 

@@ -40,22 +40,31 @@ def journal_location(project: Project) -> str:
 
 
 def open_journal(project: Project) -> JournalStore:
-    """The project's journal, created if new."""
+    """The project's journal for a send, created if new."""
     url = journal_url(project)
     if url is not None:
+        from newsletter_cli.journal.migrate import check_migrated
         from newsletter_cli.journal.postgres import PostgresJournal
 
-        return PostgresJournal(url)
+        shared = PostgresJournal(url)
+        check_migrated(project, shared, url)
+        return shared
     return SQLiteJournal(project.journal_path)
 
 
-def existing_journal(project: Project) -> JournalStore | None:
-    """The project's journal if there is one (nothing is created otherwise)."""
+def existing_journal(project: Project, *, sending: bool = False) -> JournalStore | None:
+    """The project's journal if there is one (nothing is created otherwise). ``sending``:
+    for planning a send, which a shared journal refuses while this folder's own SQLite
+    journal has sends it lacks (``newsletter journal migrate`` copies them)."""
     url = journal_url(project)
     if url is not None:
+        from newsletter_cli.journal.migrate import check_migrated
         from newsletter_cli.journal.postgres import PostgresJournal
 
-        return PostgresJournal.open_existing(url)
+        shared = PostgresJournal.open_existing(url)
+        if sending:
+            check_migrated(project, shared, url)
+        return shared
     return SQLiteJournal.open_existing(project.journal_path)
 
 
