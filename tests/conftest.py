@@ -55,15 +55,6 @@ def pg_url(pg_cluster) -> str:
     pg_cluster.drop_database(url)
 
 
-def use_shared_journal(project_dir: Path, url: str) -> None:
-    """Point a project's newsletter.toml at a shared journal ([delivery] journal = URL)."""
-    config = project_dir / "newsletter.toml"
-    text = config.read_text(encoding="utf-8")
-    assert "[delivery]\n" in text
-    config.write_text(text.replace("[delivery]\n", f'[delivery]\njournal = "{url}"\n'),
-                      encoding="utf-8")  # fmt: skip
-
-
 @pytest.fixture
 def project(project_dir: Path) -> Project:
     return Project(project_dir)

@@ -130,6 +130,15 @@ class Cluster:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def use_shared_journal(project_dir: Path, url: str) -> None:
+    """Point a project's newsletter.toml at a shared journal ([delivery] journal = URL)."""
+    config = project_dir / "newsletter.toml"
+    text = config.read_text(encoding="utf-8")
+    assert "[delivery]\n" in text
+    config.write_text(text.replace("[delivery]\n", f'[delivery]\njournal = "{url}"\n'),
+                      encoding="utf-8")  # fmt: skip
+
+
 def start_cluster() -> Cluster:
     """A started cluster (raises :class:`ClusterError` with the reason if it cannot start)."""
     cluster = Cluster()
