@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint bench clean browser postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,8 @@ demo: $(STAMP)
 	$(BIN)/newsletter check issues/2025-09-regional-update.yaml || true
 	$(BIN)/newsletter lists
 
-## Set up (Chromium included) and run the whole test suite.
-test: $(STAMP) browser
+## Set up (Chromium and PostgreSQL included) and run the whole test suite.
+test: $(STAMP) browser postgres
 	$(BIN)/ruff check newsletter_cli tests benchmarks
 	$(BIN)/pytest -q
 
@@ -29,6 +29,14 @@ browser:
 	  { echo "Installing Debian's chromium for the browser tests"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## Debian's PostgreSQL for the shared-journal tests (each run starts its own throwaway
+## cluster; no server is left running), installed when missing.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { echo "Installing Debian's postgresql for the shared-journal tests"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check newsletter_cli tests benchmarks

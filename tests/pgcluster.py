@@ -57,7 +57,9 @@ class Cluster:
     def __init__(self) -> None:
         self.bin = bin_dir()
         self.as_root = os.geteuid() == 0
-        self.folder = Path(tempfile.mkdtemp(prefix="newsletter-pg-"))
+        # as root, somewhere the postgres user can reach whatever TMPDIR says
+        self.folder = Path(tempfile.mkdtemp(prefix="newsletter-pg-",
+                                            dir="/tmp" if self.as_root else None))  # fmt: skip
         self.data = self.folder / "data"
         self.port = 0
         if self.as_root:
