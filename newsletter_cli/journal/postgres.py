@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,9 +22,14 @@ from psycopg.conninfo import conninfo_to_dict
 
 from newsletter_cli.errors import DeliveryError, Refused
 from newsletter_cli.journal.sql import SqlJournal
+from newsletter_cli.journal.store import Person
 
 #: Seconds to wait for the server before saying it cannot be reached.
 CONNECT_TIMEOUT = 10
+#: After queueing this many people at once, refresh the planner's statistics: with none
+#: (a new table) PostgreSQL looks a batch up by scanning the other send's rows, not by
+#: address; 60 ms per 400 addresses against 100,000 rows instead of 2 ms.
+ANALYZE_AFTER = 1000
 REACH_HINT = (
     "nothing was sent; check that the server is running and reachable, and the password "
     "(PGPASSWORD in the environment, or ~/.pgpass); then run the same command again"
@@ -135,6 +140,13 @@ class PostgresJournal(SqlJournal):
         rows = self._read(_HOLDER, _halves(key))
         name = rows[0][0] if rows else None
         return name.removeprefix("newsletter ") if name else "on another machine"
+
+    def enqueue(self, send_id: str, people: Iterable[Person]) -> int:
+        added = super().enqueue(send_id, people)
+        if added >= ANALYZE_AFTER:  # a table owner's privilege: others get a warning, no error
+            with self._reachable():
+                self._db.execute("ANALYZE recipients")
+        return added
 
     # -- a dropped connection is one clear error, not a traceback ----------------------
 
