@@ -90,6 +90,8 @@ def test_migrate_then_send_from_the_shared_journal(invoke, project_dir, pg_url):
 
 
 def test_migrate_says_what_is_wrong(invoke, project_dir, pg_url):
+    info = invoke("journal")
+    assert info.exit_code == 0 and "Schema   none yet: the first send creates it" in info.output
     nothing = invoke("journal", "migrate", "--to", pg_url)
     assert nothing.exit_code == 2
     assert "there is no SQLite journal to copy in this project" in nothing.output

@@ -7,11 +7,11 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import psycopg
 import pytest
+from delivery.test_kill_resume import wait_for
 
 from newsletter_cli.config import load_config
 from newsletter_cli.delivery.base import Status
@@ -33,14 +33,6 @@ with journal.send_lock(sys.argv[2]):
     print("holding", flush=True)
     time.sleep(120)
 """
-
-
-def wait_for(condition, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.05)
 
 
 def test_kill_9_of_the_lock_holder_releases_the_send(pg_url):
