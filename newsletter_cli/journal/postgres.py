@@ -88,7 +88,13 @@ class PostgresJournal(SqlJournal):
         here = f"newsletter on {socket.gethostname()}, process {os.getpid()}"
         params.setdefault("application_name", here)
         try:
-            return psycopg.connect(autocommit=True, **params)
+            db = psycopg.connect(autocommit=True, **params)
+            # a holder that vanishes without closing (a laptop closed, a network gone) is
+            # noticed by the server within about two minutes, which then frees its send lock
+            db.execute("SELECT set_config('tcp_keepalives_idle', '60', false),"
+                       " set_config('tcp_keepalives_interval', '10', false),"
+                       " set_config('tcp_keepalives_count', '6', false)")  # fmt: skip
+            return db
         except psycopg.Error as exc:
             raise DeliveryError(
                 f"the shared journal cannot be reached: {first_line(exc)}",

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from newsletter_cli.cli import app
 
-from .conftest import API_KEY
+from .conftest import API_KEY, journal_of
 from .test_cli_send import SEPTEMBER, members, ready
 from .test_kill_resume import add_bulk_contacts, journal_counts, send_command, wait_for
 
@@ -94,9 +94,17 @@ def test_kill_9_on_one_machine_then_resume_on_the_other(machines, fake):
                              stderr=subprocess.DEVNULL)  # fmt: skip
     # the second request is taken by SendGrid; its answer has not come back yet
     wait_for(lambda: len(fake.accepted) >= 2000 or first.poll() is not None)
+    with journal_of(b) as journal:  # the other machine sees it running
+        (record,) = journal.sends()
+        assert journal.running(record.id)
     os.kill(first.pid, signal.SIGKILL)
     first.wait()
     assert first.returncode == -signal.SIGKILL
+    with journal_of(b) as journal:  # the server dropped the killed run's session, and its lock
+        wait_for(lambda: not journal.running(record.id), timeout=10)
+    history = subprocess.run([*command[:3], "history"], cwd=b, env=env, capture_output=True,
+                             text=True, timeout=60)  # fmt: skip
+    assert f"stopped, {len(everyone) - 2000} left (1000 uncertain)" in history.stdout
     counts = journal_counts(b)
     assert (counts["accepted"], counts["sending"]) == (1000, 1000)
 

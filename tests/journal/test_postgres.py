@@ -60,6 +60,17 @@ def test_kill_9_of_the_lock_holder_releases_the_send(pg_url):
         holder.wait()
 
 
+def test_a_holder_that_vanishes_is_noticed_by_tcp_keepalives(pg_url):
+    # kill -9 closes the socket at once; a laptop closed does not: the server's keepalive
+    # probes on this connection (idle 60 s, then 6 probes 10 s apart) end it and its locks
+    journal = PostgresJournal(pg_url)
+    settings = journal._read("SELECT current_setting('tcp_keepalives_idle'),"
+                             " current_setting('tcp_keepalives_interval'),"
+                             " current_setting('tcp_keepalives_count')")  # fmt: skip
+    assert settings == [("60", "10", "6")]
+    journal.close()
+
+
 def test_the_same_store_cannot_take_one_send_twice(pg_url):
     # a session advisory lock is re-entrant; the send lock is not (as SQLite's file lock)
     journal = PostgresJournal(pg_url)
