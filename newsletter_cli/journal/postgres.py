@@ -169,6 +169,13 @@ class PostgresJournal(SqlJournal):
     def _reachable(self) -> Iterator[None]:
         try:
             yield
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise DeliveryError(
+                f"the shared journal refused this role: {first_line(exc)}",
+                path=self.where,
+                hint="the team shares one role that owns the database (or has CREATE on it "
+                "and on its public schema); see 'Working as a team' in the README",
+            ) from None
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise DeliveryError(
                 f"the shared journal stopped answering: {first_line(exc)}",

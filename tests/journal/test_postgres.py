@@ -200,6 +200,23 @@ def test_the_password_comes_from_pgpassword_or_pgpass(team_role, monkeypatch, tm
     journal.close()
 
 
+def test_a_role_without_rights_is_one_clear_error(pg_cluster, pg_url, monkeypatch):
+    pg_cluster.sql("DROP ROLE IF EXISTS outsider")
+    pg_cluster.sql("CREATE ROLE outsider LOGIN PASSWORD 'pw'")
+    monkeypatch.setenv("PGPASSWORD", "pw")
+    url = pg_url.replace("//newsletter@", "//outsider@")
+    try:
+        with pytest.raises(DeliveryError) as caught:  # may not create the tables
+            PostgresJournal(url)
+        assert "refused this role: permission denied for schema public" in str(caught.value)
+        PostgresJournal(pg_url).close()  # another role made the journal
+        with pytest.raises(DeliveryError, match="refused this role: permission denied"):
+            PostgresJournal(url)
+    finally:
+        pg_cluster.drop_database(pg_url)
+        pg_cluster.sql("DROP ROLE outsider")
+
+
 def test_a_password_in_newsletter_toml_is_refused_and_not_echoed(tmp_path):
     for url in ("postgresql://team:s3cret-pw@db.example.org:5432/newsletter",
                 "postgresql://team@db.example.org/newsletter?password=s3cret-pw"):  # fmt: skip
