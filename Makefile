@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(BIN)/newsletter build issues/2025-09-regional-update.yaml
 	$(BIN)/newsletter check issues/2025-09-regional-update.yaml || true
 	$(BIN)/newsletter lists
+	$(BIN)/newsletter publish --all
 
 ## Set up (Chromium and PostgreSQL included) and run the whole test suite.
 test: $(STAMP) browser postgres
@@ -45,4 +46,4 @@ bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) build outbox .newsletter
+	rm -rf $(VENV) build outbox site .newsletter

@@ -43,7 +43,8 @@ class Finding:
     message: str
     block: str | None = None
     line: int | None = None
-
+    #: The file the line is in, when it is not the issue file (newsletter.toml, a template).
+    path: str | None = None
 
 
 @dataclass
@@ -231,8 +232,15 @@ def _audiences(issue: Issue, project: Project) -> Iterator[Finding]:
                 )
 
 
-def run_checks(issue: Issue, project: Project) -> CheckReport:
-    """Every check on ``issue``, including the size of its full rendered HTML."""
+def run_checks(
+    issue: Issue, project: Project, *, today: date | None = None, test_send: bool = False
+) -> CheckReport:
+    """Every check on ``issue``, including the size of its full rendered HTML.
+
+    Dates are compared with ``today`` (default: today in Europe/London; a scheduled
+    send passes the day it goes). With ``test_send`` an event already over is a warning.
+    """
+    from newsletter_cli.checks_dates import date_findings, london_today
     from newsletter_cli.render import render_email
 
     report = CheckReport(path=str(issue.path or issue.name))
@@ -241,6 +249,10 @@ def run_checks(issue: Issue, project: Project) -> CheckReport:
     report.findings.extend(_audiences(issue, project))
     for block in issue.blocks:
         report.findings.extend(_block(issue, block))
+    report.findings.extend(date_findings(issue, today or london_today(), test_send=test_send))
+    from newsletter_cli.site.checks import site_findings
+
+    report.findings.extend(site_findings(issue, project))
     html = render_email(issue, project).html
     report.html_bytes = len(html.encode("utf-8"))
     if report.html_bytes > GMAIL_CLIP_BYTES:

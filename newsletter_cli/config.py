@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from newsletter_cli.errors import ConfigError
 from newsletter_cli.project import Project
 from newsletter_cli.sourcefile import describe_loc, read_text
+from newsletter_cli.urls import url_problem
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SECRET_KEYS = {"api_key", "apikey", "sendgrid_api_key", "key", "token", "password"}
@@ -33,6 +34,9 @@ class Sender(_Section):
     organisation: str = "West Midlands Children's Services Regional Team"
     address: str = "West Midlands, England"
     website: str | None = None
+    #: A logo for the email header and the web page: a file under images/ or an https:// URL.
+    logo: str | None = None
+    logo_alt: str | None = None
 
     @field_validator("from_email", "reply_to")
     @classmethod
@@ -43,8 +47,30 @@ class Sender(_Section):
 
 
 class Site(_Section):
-    #: Where the web copy of an issue lives; ``{slug}`` is replaced by the issue's name.
+    #: Where `newsletter publish`'s folder is served: each issue is at ``<base_url><name>/``.
+    base_url: str | None = None
+    #: The web edition's name (its index page and feed); default: the sender's organisation.
+    title: str | None = None
+    #: Older setting: the web copy of an issue, ``{slug}`` replaced by the issue's name.
+    #: Ignored when base_url is set (see newsletter_cli.site.urls).
     view_online_url: str | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+            raise ValueError("write the full address, e.g. https://updates.example.org/news/")
+        return value
+
+    @field_validator("view_online_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        problem = url_problem(value) if value is not None else None
+        if problem is None and value is not None and re.search(r"[\x00-\x20\x7f]", value):
+            problem = "an address cannot hold spaces or control characters"
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class Delivery(_Section):
@@ -115,6 +141,8 @@ def load_config(project: Project) -> Config:
     text = read_text(path)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError("TOML syntax: arrays or tables nested too deeply", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
@@ -133,6 +161,7 @@ def load_config(project: Project) -> Config:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
         raise ConfigError(
-            f"{describe_loc(loc)}: {err['msg']}", path=path, line=_key_line(text, loc)
+            f"{describe_loc(loc)}: {message}", path=path, line=_key_line(text, loc)
         ) from None

@@ -26,7 +26,11 @@ from pydantic import (
 from newsletter_cli.errors import InputError
 from newsletter_cli.sourcefile import line_of, load_yaml, register_union_tags, validate
 
-PLACEHOLDER_URL = re.compile(r"^\s*$|^#$|todo|tbc|placeholder|^https?://$", re.IGNORECASE)
+# The URL itself is a placeholder ('TODO', 'TBC', '#', empty, 'http://'); a real address
+# that merely contains "todo" (https://example.org/todo-list) is not.
+PLACEHOLDER_URL = re.compile(
+    r"^\s*$|^#$|^https?://$|^(todo|tbc|tba|tbd|placeholder)\b", re.IGNORECASE
+)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
@@ -34,7 +38,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def is_placeholder(url: str) -> bool:
-    """A link still to be filled in: empty, '#', or saying TODO/TBC/placeholder."""
+    """A link still to be filled in: empty, '#', 'http://', or starting TODO/TBC/placeholder."""
     return bool(PLACEHOLDER_URL.search(url))
 
 
@@ -250,6 +254,8 @@ class Issue(Model):
     issue_date: When
     subject: str = ""
     preheader: str = ""
+    #: Who the web page names as its author (default: the sender's organisation).
+    author: str = ""
     template: str = "regional-update"
     slug: str | None = None
     view_online_url: str | None = None
@@ -309,6 +315,8 @@ def _attach_lines(model: Any, data: Any, loc: tuple[Any, ...] = ()) -> None:
 
 def load_issue(path: str | Path) -> Issue:
     """Read and validate an issue file; raise InputError naming file and line."""
+    from newsletter_cli.issue_safety import refuse_unsafe_text
+
     path = Path(path)
     data = load_yaml(path)
     if not isinstance(data, dict):
@@ -320,4 +328,5 @@ def load_issue(path: str | Path) -> Issue:
     issue = validate(Issue, data, path)
     issue._path = path
     _attach_lines(issue, data)
+    refuse_unsafe_text(issue, path)
     return issue

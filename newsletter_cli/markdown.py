@@ -33,6 +33,19 @@ def to_html(source: str) -> str:
     return _md().render(source or "").strip()
 
 
+def nesting_depth(source: str) -> int:
+    """How deeply the Markdown nests (lists, quotes, emphasis, links inside each other).
+
+    ``***a _b_ c***`` is 4 deep (p > em > strong > em); the renderer's limit is checked
+    against this before anything is rendered.
+    """
+    deepest = 0
+    for token in _md().parse(source or ""):
+        inner = max((child.level for child in token.children or []), default=0)
+        deepest = max(deepest, token.level + inner)
+    return deepest
+
+
 def links(source: str) -> list[MarkdownLink]:
     """Every link in a Markdown body with its visible text."""
     found: list[MarkdownLink] = []

@@ -1,4 +1,4 @@
-"""Where a project's files live: issues/, templates/, recipients/, build/, outbox/."""
+"""Where a project's files live: issues/, templates/, recipients/, images/, build/, site/."""
 
 from __future__ import annotations
 
@@ -49,6 +49,16 @@ class Project:
     @property
     def outbox_dir(self) -> Path:
         return self.root / "outbox"
+
+    @property
+    def site_dir(self) -> Path:
+        """Where `newsletter publish` writes the web edition."""
+        return self.root / "site"
+
+    @property
+    def images_dir(self) -> Path:
+        """Local images that issues and the logo may name."""
+        return self.root / "images"
 
     @property
     def state_dir(self) -> Path:

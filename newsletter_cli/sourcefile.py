@@ -32,6 +32,7 @@ def load_yaml(path: Path) -> Any:
     """Parse a YAML file with ruamel (round-trip mode keeps line numbers)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
     text = read_text(path)
     yaml = YAML(typ="rt")
@@ -46,8 +47,36 @@ def load_yaml(path: Path) -> Any:
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise InputError(f"YAML syntax: {problem}", path=path, line=line) from None
+    except ReaderError as exc:  # a NUL byte or another character YAML does not allow
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[0])
+        what = "a NUL byte" if code == 0 else f"the control character U+{code:04X}"
+        raise InputError(
+            f"contains {what}, which a text file cannot hold", path=path, line=line
+        ) from None
     except YAMLError as exc:
-        raise InputError(f"YAML syntax: {exc}", path=path) from None
+        raise InputError(f"YAML syntax: {' '.join(str(exc).split())}", path=path) from None
+    except RecursionError:
+        raise InputError(
+            "nested too deeply ('[' or '{' inside each other hundreds of times)",
+            path=path,
+            line=_deepest_line(text),
+        ) from None
+
+
+def _deepest_line(text: str) -> int | None:
+    """The line where '[' and '{' nest deepest (a rough count, for the message only)."""
+    depth = deepest = 0
+    found = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        for char in line:
+            if char in "[{":
+                depth += 1
+                if depth > deepest:
+                    deepest, found = depth, number
+            elif char in "]}":
+                depth = max(0, depth - 1)
+    return found
 
 
 def line_of(data: Any, loc: Loc) -> int | None:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from newsletter_cli.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE_PARTS = ("issues", "templates", "recipients", "newsletter.toml")
+SAMPLE_PARTS = ("issues", "templates", "recipients", "images", "newsletter.toml")
 SEPTEMBER = "issues/2025-09-regional-update.yaml"
 APRIL = "issues/2025-04-regional-update.yaml"
 

@@ -18,13 +18,14 @@ def test_defaults_without_a_file(tmp_path):
 def test_sample_config(project):
     config = load_config(project)
     assert config.sendgrid.unsubscribe_group == 12345
-    assert "{slug}" in config.site.view_online_url
+    assert config.site.base_url == "https://updates.example.org/regional-update/"
+    assert config.sender.logo == "images/regional-update-logo.png" and config.sender.logo_alt
 
 
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ("[sender]\nfrom_email = 'nope'\n", 2, "sender.from_email: Value error, not an email"),
+        ("[sender]\nfrom_email = 'nope'\n", 2, "sender.from_email: not an email"),
         ("[delivery]\nbackend = 'carrier-pigeon'\n", 2, "delivery.backend"),
         ("[sender\nfrom_email = 'a@b.org'\n", 1, "TOML syntax"),
     ],

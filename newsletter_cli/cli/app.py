@@ -70,9 +70,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from newsletter_cli.cli import build, history, journal, lists, preview, send
+    from newsletter_cli.cli import build, history, journal, lists, preview, publish, send
 
-    for module in (build, lists, send, history, preview, journal):
+    for module in (build, lists, send, history, preview, publish, journal):
         module.register(app)
 
 

@@ -55,24 +55,60 @@ def build(
         )
 
 
-def check(issue: IssueArg) -> None:
-    """Check an issue before sending: links, alt text, dates, subject, size. Errors exit 1."""
+def check(
+    issue: IssueArg,
+    links: Annotated[
+        bool,
+        typer.Option(
+            "--links",
+            help="Also try every link in the email and the web page (cached for a day).",
+        ),
+    ] = False,
+) -> None:
+    """Check an issue before sending: links, alt text, dates, subject, size. Errors exit 1.
+
+    Example: newsletter check issues/2025-09-regional-update.yaml --links
+    """
+    from rich.markup import escape
+
     from newsletter_cli.checks import run_checks
     from newsletter_cli.issue import load_issue
 
-    report = run_checks(load_issue(issue), Project.find())
-    for finding in report.findings:
+    project = Project.find()
+    loaded = load_issue(issue)
+    report = run_checks(loaded, project)
+    findings = list(report.findings)
+    link_report = None
+    if links:
+        from newsletter_cli.links.check import check_links
+
+        link_report = check_links(loaded, project)
+        findings += link_report.findings
+    for finding in findings:
         colour = "red" if finding.severity == "error" else "yellow"
         line = f":{finding.line}" if finding.line else ""
-        about = f" [{finding.block}]" if finding.block else ""
+        about = escape(f" [{finding.block}]") if finding.block else ""
+        where = _relative(Path(finding.path)) if finding.path else issue
         console.print(
-            f"{issue}{line}: [{colour}]{finding.severity}[/]: {finding.message}{about}",
+            f"{escape(str(where))}{line}: [{colour}]{finding.severity}[/]: "
+            f"{escape(finding.message)}{about}",
             markup=True,
         )
-    summary = f"{len(report.errors)} errors, {len(report.warnings)} warnings"
-    if not report.ok:
+    if link_report is not None:
+        for result in link_report.redirected:
+            console.print(f"note: {escape(result.url)} redirects to {escape(result.final_url)}")
+        console.print(
+            f"links: {len(link_report.results)} checked ({link_report.count('http')} over the "
+            f"network, {link_report.count('cache')} from the last day's cache, "
+            f"{link_report.count('file')} in the published site, "
+            f"{link_report.count('mailto')} email addresses)"
+        )
+    errors = sum(f.severity == "error" for f in findings)
+    summary = f"{errors} errors, {len(findings) - errors} warnings"
+    if errors:
         raise CheckFailed(f"{summary}: fix the errors before sending", path=issue)
-    console.print(f"{issue}: ready to send ({summary}, HTML {report.html_bytes / 1024:.0f} KB)")
+    size = f"HTML {report.html_bytes / 1024:.0f} KB"
+    console.print(f"{escape(str(issue))}: ready to send ({summary}, {size})")
 
 
 def new(

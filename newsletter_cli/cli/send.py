@@ -241,6 +241,16 @@ def register(app: typer.Typer) -> None:
             typer.Option("--check-uncertain", help="Ask SendGrid's Email Activity about this "
                          "send's uncertain recipients; send nothing."),  # fmt: skip
         ] = False,
+        strict: Annotated[
+            bool,
+            typer.Option(
+                "--strict", help="Refuse while any recipient-file problem may keep someone off."
+            ),
+        ] = False,
+        no_link_check: Annotated[
+            bool,
+            typer.Option("--no-link-check", help="Send without trying every link first."),
+        ] = False,
     ) -> None:
         """Send an issue to lists (or a test address), safely and resumably.
 
@@ -265,9 +275,13 @@ def register(app: typer.Typer) -> None:
         plan = prepare_send(
             project, issue, lists or [], test_to=test_to or [], backend=backend, at=at,
             sandbox=sandbox, resend_uncertain=resend_uncertain, allow_repeat=allow_repeat,
-            dry_run=dry_run,
+            dry_run=dry_run, link_check=not no_link_check,
         )  # fmt: skip
         show_plan(plan)
+        if strict:
+            from newsletter_cli.recipients.leftout import refuse_if_any
+
+            refuse_if_any(plan.left_out, plan.lists)
         if dry_run:
             console.print("Dry run: nothing was sent and nothing was written.")
             return

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 API_KEY_ENV = "SENDGRID_API_KEY"
 API_HOST_ENV = "SENDGRID_API_HOST"
-_KEY_SHAPE = re.compile(r"^[\x21-\x7e]+$")
+_PRINTABLE = re.compile(r"^[\x21-\x7e]+$")
 
 
 def api_key() -> str:
@@ -29,9 +29,43 @@ def api_key() -> str:
             hint=f"set {API_KEY_ENV} in the environment to send through SendGrid, "
             "or use --backend outbox to write the emails to files",
         )
-    if not _KEY_SHAPE.match(key):
+    if not _PRINTABLE.match(key):
         raise ConfigError(f"{API_KEY_ENV} contains spaces or unusual characters; check it")
     return key
+
+
+def api_host() -> str | None:
+    """``SENDGRID_API_HOST`` when set: only ``http(s)://host[:port]``, checked before sending.
+
+    (The tests point it at a local server.) Anything else is a ConfigError, so a typo can
+    never leave a batch half-sent and "uncertain".
+    """
+    raw = os.environ.get(API_HOST_ENV, "")
+    if not raw.strip():
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(raw.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or not _PRINTABLE.match(raw.strip())
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigError(
+            f"{API_HOST_ENV} must be http://HOST or https://HOST, with an optional :PORT "
+            "and nothing after it",
+            hint=f"unset {API_HOST_ENV} to use SendGrid itself",
+        )
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def make_backend(
@@ -69,7 +103,7 @@ def make_backend(
     )
     extra = {"sleep": sleep} if sleep is not None else {}
     return SendGridBackend(
-        key, envelope, host=os.environ.get(API_HOST_ENV) or None, policy=policy, **extra
+        key, envelope, host=api_host(), policy=policy, **extra
     )
 
 

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from newsletter_cli.delivery.backends import (
     API_KEY_ENV,
+    api_host,
     api_key,
     backend_delivers,
     unsubscribe_group,
@@ -28,6 +29,7 @@ from newsletter_cli.delivery.deliver import Variant
 from newsletter_cli.delivery.prior import look_back
 from newsletter_cli.errors import CheckFailed, ConfigError, InputError, Refused
 from newsletter_cli.recipients.contact import Contact
+from newsletter_cli.recipients.problems import Problem
 
 if TYPE_CHECKING:
     from newsletter_cli.issue import Issue
@@ -65,6 +67,8 @@ class SendPlan:
     allow_repeat: bool = False
     #: Per address, the send's lists the person is on (stored in the journal, for proof).
     lists_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Problems in recipients/ that may keep someone off these lists (named, never silent).
+    left_out: list[Problem] = field(default_factory=list)
 
     @property
     def recipients(self) -> int:
@@ -166,13 +170,23 @@ def group_by_audience(
     return groups
 
 
-def _left_out(roster: Any, names: Sequence[str], shown: int = 10) -> list[str]:
-    """Rows that might belong on these lists but were left out: never skipped in silence."""
-    found = {p for name in names for p in roster.problems_for(name) if p.severity == "error"}
-    ordered = sorted(found, key=lambda p: (p.path, p.line or 0))
-    lines = [f"left out, may belong on these lists: {p}" for p in ordered[:shown]]
-    if len(ordered) > shown:
-        lines.append(f"... and {len(ordered) - shown} more: see newsletter lists check")
+def _check_links(issue: Issue, project: Project, path: Path, shown: int = 5) -> list[str]:
+    """Try every link; raise CheckFailed for a broken one, return the warnings."""
+    from newsletter_cli.links.check import check_links
+
+    report = check_links(issue, project)
+    if report.errors:
+        first = report.errors[0]
+        raise CheckFailed(
+            f"{len(report.errors)} link(s) do not work; nothing was sent (first: {first.message})",
+            path=first.path or path,
+            line=first.line,
+            hint=f"run 'newsletter check {path} --links' to see them all "
+            "(--no-link-check sends without trying the links)",
+        )
+    lines = [f"link: {w.message}" for w in report.warnings[:shown]]
+    if len(report.warnings) > shown:
+        lines.append(f"... and {len(report.warnings) - shown} more: newsletter check --links")
     return lines
 
 
@@ -189,8 +203,13 @@ def prepare_send(
     allow_repeat: bool = False,
     dry_run: bool = False,
     now: datetime | None = None,
+    link_check: bool = False,
 ) -> SendPlan:
-    """Check, resolve and render; change nothing. Raises if the send must not happen."""
+    """Check, resolve and render; change nothing. Raises if the send must not happen.
+
+    ``link_check``: for a send to lists (not a test or sandbox send), try every link
+    first (see newsletter_cli.links); a broken one stops the send.
+    """
     from newsletter_cli.checks import run_checks
     from newsletter_cli.config import load_config
     from newsletter_cli.issue import load_issue
@@ -218,7 +237,9 @@ def prepare_send(
 
     path = find_issue(project, issue_ref)
     issue = load_issue(path)
-    report = run_checks(issue, project)
+    # Dates are compared with the day the email goes: today, or the --at day.
+    day = (send_at or now).astimezone(LONDON).date()
+    report = run_checks(issue, project, today=day, test_send=bool(test_to))
     if not report.ok:
         first = report.errors[0]
         raise CheckFailed(
@@ -231,6 +252,7 @@ def prepare_send(
 
     warnings: list[str] = []
     if backend_name == "sendgrid":
+        api_host()
         if dry_run:
             if not os.environ.get(API_KEY_ENV, "").strip():
                 warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
@@ -240,7 +262,12 @@ def prepare_send(
 
     suppressed: list[Contact] = []
     lists_of: dict[str, tuple[str, ...]] = {}
+    left_out: list[Problem] = []
     if test_to:
+        from newsletter_cli.checks_dates import date_findings
+
+        stale = [f for f in date_findings(issue, day) if f.severity == "error"]
+        warnings.extend(f"{f.message}: a live send would be refused" for f in stale)
         addresses = []
         for raw in test_to:
             address = normalise(raw)
@@ -255,9 +282,15 @@ def prepare_send(
         names = tuple(addresses)
         send_id = make_test_send_id(issue.name, addresses, now)
     else:
+        from newsletter_cli.recipients.leftout import (
+            describe,
+            problems_affecting,
+            refuse_unreadable_suppressions,
+        )
         from newsletter_cli.recipients.roster import load_roster
 
         roster = load_roster(project)
+        refuse_unreadable_suppressions(roster)
         resolution = roster.resolve(list(lists))
         names = tuple(resolution.names)
         suppressed = list(resolution.suppressed)
@@ -274,7 +307,8 @@ def prepare_send(
         send_id = make_send_id(issue.name, names, mode, backend_name)
         if not resolution.members:
             warnings.append("the lists have nobody to send to")
-        warnings.extend(_left_out(roster, names))
+        left_out = problems_affecting(roster, names)
+        warnings.extend(describe(left_out))
 
     subject = variants[0].email.subject if variants else issue.subject
     sha = file_sha(path)
@@ -290,6 +324,8 @@ def prepare_send(
             "the issue file changed since this send started: people still to get it will "
             "receive the new version"
         )
+    if link_check and mode == "live":  # last: the slow part, once everything else holds
+        warnings.extend(_check_links(issue, project, path))
     return SendPlan(
         send_id=send_id,
         issue=issue,
@@ -312,6 +348,7 @@ def prepare_send(
         received=prior.received,
         allow_repeat=allow_repeat,
         lists_of=lists_of,
+        left_out=left_out,
     )
 
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: Where the preview serves local images (the email shows them from the published site).
+IMAGES_ROUTE = "/images/"
 #: What the unsubscribe link points at in a preview (each recipient gets their own when sent).
 PREVIEW_UNSUBSCRIBE_URL = "#unsubscribe"  # a link that goes nowhere while previewing
 
@@ -58,6 +60,19 @@ class PreviewContent:
     findings: list[Finding] | None = None  # from newsletter check
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Local images as publish writes them, by file name: served at /images/<name>.
+    images: dict[str, Any] = field(default_factory=dict)
+
+    def inline_images(self, html: str) -> str:
+        """``html`` with the preview's /images/ addresses as data: URLs (for screenshots)."""
+        import base64
+        import mimetypes
+
+        for name, image in self.images.items():
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            data = base64.b64encode(image.data).decode("ascii")
+            html = html.replace(f"{IMAGES_ROUTE}{name}", f"data:{kind};base64,{data}")
+        return html
 
     @property
     def ok(self) -> bool:
@@ -91,6 +106,23 @@ def _load_roster(project: Project) -> Any:
     from newsletter_cli.recipients import load_roster
 
     return load_roster(project)
+
+
+def _local_images(content: PreviewContent, issue: Any, project: Project, config: Any, email):
+    """Point the email's published-image addresses at this server, which has the files now."""
+    from dataclasses import replace
+
+    from newsletter_cli.site.images import issue_images
+    from newsletter_cli.site.urls import image_url, site_base
+
+    if config is None:
+        return email
+    base = site_base(config)
+    html = email.html
+    for image in issue_images(issue, project, config):
+        content.images[image.filename] = image
+        html = html.replace(image_url(base, image.filename), IMAGES_ROUTE + image.filename)
+    return replace(email, html=html)
 
 
 def gather(issue_path: Path, project: Project, list_name: str | None = None) -> PreviewContent:
@@ -141,7 +173,8 @@ def gather(issue_path: Path, project: Project, list_name: str | None = None) -> 
         "render", render_email, issue, project, audience=audience, recipient=recipient
     )
     if email is not None:
-        content.email = email.personalise(recipient or {}, unsubscribe_url=PREVIEW_UNSUBSCRIBE_URL)
+        email = email.personalise(recipient or {}, unsubscribe_url=PREVIEW_UNSUBSCRIBE_URL)
+        content.email = _local_images(content, issue, project, config, email)
     report = content.attempt("checks", run_checks, issue, project)
     if report is not None:
         content.findings = report.findings

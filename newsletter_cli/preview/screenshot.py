@@ -84,7 +84,7 @@ def take_screenshots(
             for ident, label, width in FRAMES:
                 page = browser.new_page(viewport={"width": width, "height": 800})
                 try:
-                    page.set_content(content.email.html, wait_until="load",
+                    page.set_content(content.inline_images(content.email.html), wait_until="load",
                                      timeout=LOAD_TIMEOUT_MS)
                 except LoadTimeout:
                     pass  # a slow remote image: photograph what is there

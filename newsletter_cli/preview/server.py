@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from newsletter_cli.errors import InputError, NewsletterError, Refused
-from newsletter_cli.preview.content import PreviewContent, Problem, gather
+from newsletter_cli.preview.content import IMAGES_ROUTE, PreviewContent, Problem, gather
 from newsletter_cli.preview.page import render_page, version_json
 from newsletter_cli.preview.watch import Watcher
 
@@ -30,10 +30,10 @@ DEFAULT_PORT = 8642
 
 
 def watched(issue_path: Path, project: Project) -> Watcher:
-    """A watcher over the issue file, newsletter.toml, templates/ and recipients/."""
+    """A watcher over the issue file, newsletter.toml, templates/, recipients/ and images/."""
     return Watcher(
         files=(issue_path, project.config_path),
-        folders=(project.templates_dir, project.recipients_dir),
+        folders=(project.templates_dir, project.recipients_dir, project.images_dir),
     )
 
 
@@ -175,6 +175,27 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
+    def _image(self, name: str) -> None:
+        """A local image as publish will write it (resized, metadata stripped)."""
+        import mimetypes
+
+        _, content = self.preview.content(self.preview.list_name)
+        image = content.images.get(name)
+        if image is None:
+            self._send(HTTPStatus.NOT_FOUND, "Not found.\n", "text/plain")
+            return
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(image.data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(image.data)
+
     def _host_allowed(self) -> bool:
         """Refuse other names for this server (DNS rebinding could read recipients' names)."""
         port = self.preview.port
@@ -218,6 +239,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.UNPROCESSABLE_ENTITY, text, "text/plain")
             else:
                 self._send(HTTPStatus.OK, content.email.html)
+        elif url.path.startswith(IMAGES_ROUTE):
+            self._image(url.path.removeprefix(IMAGES_ROUTE))
         elif url.path == "/favicon.ico":
             self.send_response(HTTPStatus.NO_CONTENT)
             self.send_header("Content-Length", "0")

@@ -38,6 +38,8 @@ def address_problem(address: str) -> str | None:
         return None  # the common case, in one regex; the checks below explain failures
     if not address:
         return "no email address"
+    if address.count("@") > 1 and re.search(r"[,;\s]", address):
+        return "holds more than one address (write one address per row)"
     if _SPACE.search(address):
         return "contains a space"
     if address.startswith("mailto:"):

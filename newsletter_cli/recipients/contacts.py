@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsletter_cli.errors import InputError
-from newsletter_cli.recipients.addresses import address_problem, clean, normalise
+from newsletter_cli.recipients.addresses import address_problem, clean
+from newsletter_cli.recipients.cells import parse_address_cell, shown_cell
 from newsletter_cli.recipients.contact import Contact
-from newsletter_cli.recipients.csvtable import Table, read_table
+from newsletter_cli.recipients.csvtable import Table, read_table, runs_on
 from newsletter_cli.recipients.problems import Problem
 from newsletter_cli.recipients.tags import split_tags
 
@@ -149,10 +150,23 @@ def read_contacts(path: Path, shown: str, into: ContactsRead) -> None:
         tags = tag_cache.get(raw_tags)
         if tags is None:
             tags = tag_cache[raw_tags] = split_tags(raw_tags)
-        email = normalise(cell(cells, email_at))
+        if runs_on(cells):
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    "this row runs over several lines and holds other addresses "
+                    "(an unclosed quote?): row left out, with the rows it swallowed",
+                    "error",
+                    None,
+                    contact_row=True,
+                )
+            )
+            continue
+        email, cell_name = parse_address_cell(cell(cells, email_at))
         reason = address_problem(email)
         if reason:
-            text = f"invalid email address {clean(cell(cells, email_at))!r}: {reason}"
+            text = f"invalid email address {shown_cell(cell(cells, email_at))}: {reason}"
             problems.append(
                 Problem(
                     shown,
@@ -167,6 +181,7 @@ def read_contacts(path: Path, shown: str, into: ContactsRead) -> None:
         name = _text(cell(cells, at["name"]))
         if not name:
             name = _text(f"{cell(cells, at['first_name'])} {cell(cells, at['last_name'])}")
+        name = name or cell_name  # 'Ben Bellamy <ben@…>' in the email cell
         values = {
             "name": name,
             "organisation": shared.setdefault(org := _text(cell(cells, at["organisation"])), org),
@@ -187,14 +202,16 @@ def read_contacts(path: Path, shown: str, into: ContactsRead) -> None:
             )
             continue
         if len(cells) > width and any(c.strip() for c in cells[width:]):
+            # The real tags may have been pushed into the extra cells: count those lists too.
+            shifted = split_tags(";".join(cells[tags_at:])) if tags_at is not None else tags
             problems.append(
                 Problem(
                     shown,
                     line,
                     f"{email}: {len(cells)} cells but the header has {width}: extra cells "
-                    "ignored (a separator inside an unquoted value?)",
+                    "ignored, so the tags may be wrong (a separator inside an unquoted value?)",
                     "warning",
-                    tags,
+                    tags | shifted,
                     contact_row=True,
                 )
             )

@@ -49,18 +49,45 @@ class Table:
         """``(line, cells)`` for every row after the header that is not blank."""
         reader = csv.reader(split_lines(self._text), delimiter=self.delimiter)
         last = 0
-        for index, cells in enumerate(reader):
-            line = last + 1
-            last = reader.line_num
-            if index < self._skip:
-                continue
-            if not "".join(cells).strip():
-                continue
-            yield line, cells
+        try:
+            for index, cells in enumerate(reader):
+                line = last + 1
+                last = reader.line_num
+                if index < self._skip:
+                    continue
+                if not "".join(cells).strip():
+                    continue
+                yield line, cells
+        except csv.Error as exc:
+            raise csv_error(exc, self.shown, last + 1) from None
+
+
+def csv_error(exc: csv.Error, shown: str, line: int) -> InputError:
+    """The csv module's own complaint about the row starting at ``line``, as one line."""
+    reason = str(exc)
+    if "field larger than field limit" in reason:
+        reason = f"a cell is longer than {csv.field_size_limit():,} characters (an unclosed quote?)"
+    return InputError(reason, path=shown, line=line)
+
+
+def runs_on(cells: list[str]) -> bool:
+    """True when a cell spans lines and holds an address after a line break.
+
+    That is what an unclosed quote does: it swallows the rows after it into one cell.
+    """
+    for cell in cells:  # a loop, not any(): this runs for every row of 100,000
+        if "\n" in cell and "@" in cell.partition("\n")[2]:
+            return True
+    return False
 
 
 def decode(data: bytes, shown: str, problems: list[Problem]) -> str:
-    """UTF-8 (with or without BOM); Windows-1252 as a fallback, with a warning."""
+    """UTF-8 (BOM or not), UTF-16 with a BOM; else Windows-1252, with a warning."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -107,6 +134,14 @@ def read_table(path: Path, shown: str) -> Table | None:
     problems: list[Problem] = []
     text = decode(data, shown, problems)
     del data
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError(
+            "contains a NUL byte: this is not a CSV text file",
+            path=shown,
+            line=text.count("\n", 0, nul) + 1,
+            hint="save it from the spreadsheet as 'CSV UTF-8'",
+        )
     meaningful = _first_lines(text, 2)
     if not meaningful:
         return None
@@ -118,17 +153,20 @@ def read_table(path: Path, shown: str) -> Table | None:
     reader = csv.reader(split_lines(text), delimiter=delimiter)
     sep_pending = bool(sep)
     last = skip = 0
-    for index, cells in enumerate(reader):
-        line = last + 1
-        last = reader.line_num
-        skip = index + 1
-        if not any(cell.strip() for cell in cells):
-            continue
-        if sep_pending:
-            sep_pending = False
-            continue
-        table.header = [header_name(cell) for cell in cells]
-        table.header_line = line
-        break
+    try:
+        for index, cells in enumerate(reader):
+            line = last + 1
+            last = reader.line_num
+            skip = index + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            if sep_pending:
+                sep_pending = False
+                continue
+            table.header = [header_name(cell) for cell in cells]
+            table.header_line = line
+            break
+    except csv.Error as exc:
+        raise csv_error(exc, shown, last + 1) from None
     table._skip = skip
     return table

@@ -173,23 +173,35 @@ def _check_references(file: ListsFile, known_tags: set[str]) -> None:
 
 
 def _check_cycles(file: ListsFile) -> None:
-    state: dict[str, int] = {}  # 1 = being visited, 2 = done
+    """Refuse lists that include each other in a loop (iterative: any depth is fine)."""
+    done: set[str] = set()
+    for first in file.lists:
+        if first in done:
+            continue
+        path = [first]  # the chain being followed; ``todo`` holds what each still names
+        on_path = {first}
+        todo = [iter(_refs(file, first))]
+        while todo:
+            ref = next(todo[-1], None)
+            if ref is None:
+                done.add(path[-1])
+                on_path.discard(path.pop())
+                todo.pop()
+            elif ref in on_path:
+                loop = path[path.index(ref):] + [ref]
+                if len(loop) > 8:  # thousands of names would not be one line
+                    loop = [*loop[:3], f"... {len(loop) - 5} more ...", *loop[-2:]]
+                raise InputError(
+                    "lists include each other in a loop: " + " -> ".join(loop),
+                    path=file.shown,
+                    line=file.line_of(loop[0], "lists"),
+                )
+            elif ref not in done:
+                path.append(ref)
+                on_path.add(ref)
+                todo.append(iter(_refs(file, ref)))
 
-    def visit(name: str, path: list[str]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            loop = path[path.index(name):] + [name]
-            raise InputError(
-                "lists include each other in a loop: " + " -> ".join(loop),
-                path=file.shown,
-                line=file.line_of(loop[0], "lists"),
-            )
-        state[name] = 1
-        definition = file.lists[name]
-        for ref in (*definition.lists, *definition.exclude_lists):
-            visit(ref, [*path, name])
-        state[name] = 2
 
-    for name in file.lists:
-        visit(name, [])
+def _refs(file: ListsFile, name: str) -> tuple[str, ...]:
+    definition = file.lists[name]
+    return (*definition.lists, *definition.exclude_lists)

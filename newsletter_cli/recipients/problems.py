@@ -17,6 +17,7 @@ class Problem:
     ``keys`` are the tags of the affected row, or the list names of the affected
     definition: they decide which lists count the problem; None means every list.
     ``contact_row`` marks problems with a contact row (lists of everyone count them).
+    ``suppression`` marks a suppression entry that could not be read: it blocks live sends.
     """
 
     path: str
@@ -25,6 +26,7 @@ class Problem:
     severity: Severity = "error"
     keys: frozenset[str] | None = None
     contact_row: bool = False
+    suppression: bool = False
 
     @property
     def where(self) -> str:

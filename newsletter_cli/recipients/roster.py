@@ -25,6 +25,7 @@ from newsletter_cli.recipients.listdefs import (
     did_you_mean,
     read_lists_file,
 )
+from newsletter_cli.recipients.outside import refuse_links_outside
 from newsletter_cli.recipients.problems import Problem
 from newsletter_cli.recipients.suppression import (
     MAIN_FILE,
@@ -122,20 +123,32 @@ class Roster:
         return found
 
     def _members(self, name: str) -> int:
-        """A list's contacts before suppression, as a bit set (cached)."""
-        cached = self._raw.get(name)
-        if cached is not None:
-            return cached
-        definition = self.lists[name]
-        chosen = bitset.full(len(self.contacts)) if definition.everyone else 0
-        chosen |= self._tagged(definition.tags)
-        for other in definition.lists:
-            chosen |= self._members(other)
-        chosen &= ~self._tagged(definition.exclude_tags)
-        for other in definition.exclude_lists:
-            chosen &= ~self._members(other)
-        self._raw[name] = chosen
-        return chosen
+        """A list's contacts before suppression, as a bit set (cached).
+
+        The lists it draws on are worked out first, without recursion, so lists nested
+        thousands deep resolve (the lists file has no loops: listdefs checks that).
+        """
+        raw = self._raw
+        todo = [(name, False)]
+        while todo:
+            current, ready = todo.pop()
+            if current in raw:
+                continue
+            definition = self.lists[current]
+            if not ready:
+                todo.append((current, True))
+                todo.extend((o, False) for o in definition.lists if o not in raw)
+                todo.extend((o, False) for o in definition.exclude_lists if o not in raw)
+                continue
+            chosen = bitset.full(len(self.contacts)) if definition.everyone else 0
+            chosen |= self._tagged(definition.tags)
+            for other in definition.lists:
+                chosen |= raw[other]
+            chosen &= ~self._tagged(definition.exclude_tags)
+            for other in definition.exclude_lists:
+                chosen &= ~raw[other]
+            raw[current] = chosen
+        return raw[name]
 
     def resolve(self, names: Sequence[str]) -> Resolution:
         """The union of the named lists: members (suppressed removed) and who was held back."""
@@ -266,6 +279,9 @@ def _tag_problems(read: ContactsRead, lists: ListsFile, counts: Counter[str]) ->
     for tag, where in read.tag_first_seen.items():
         if tag not in used:
             path, _, line = where.rpartition(":")
+            # A typo keeps its contacts off the list they were meant for: the lists using
+            # a tag like it, or (when nothing is like it) any list.
+            near = closest(tag, used)
             problems.append(
                 Problem(
                     path,
@@ -273,7 +289,7 @@ def _tag_problems(read: ContactsRead, lists: ListsFile, counts: Counter[str]) ->
                     f"tag {tag!r} is used by no list in {lists.shown} ({counts[tag]} "
                     f"contact{'s' if counts[tag] != 1 else ''}){did_you_mean(tag, used)}",
                     "warning",
-                    frozenset({tag}),
+                    frozenset({tag, *near}) if near else None,
                 )
             )
     return problems
@@ -293,6 +309,7 @@ def load_roster(project: Project, *, strict: bool = False) -> Roster:
             path=_shown(project, folder),
             hint="it holds the contacts CSV files, lists.yaml and suppressions.csv",
         )
+    refuse_links_outside(project.root, folder)
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
     read = ContactsRead()
     suppressions: dict[str, Suppression] = {}

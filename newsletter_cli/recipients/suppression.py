@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter_cli.errors import InputError
-from newsletter_cli.recipients.addresses import address_problem, clean, normalise
+from newsletter_cli.recipients.addresses import address_problem
+from newsletter_cli.recipients.cells import parse_address_cell, shown_cell
 from newsletter_cli.recipients.contacts import COLUMNS
-from newsletter_cli.recipients.csvtable import read_table
+from newsletter_cli.recipients.csvtable import read_table, runs_on
 from newsletter_cli.recipients.problems import Problem
 
 # A CSV in recipients/ whose name starts like this is a suppression file, not contacts,
@@ -62,16 +63,19 @@ def read_suppressions(
     fallback = default_reason(path)
     for line, cells in table.rows():
         raw = cells[email_at] if email_at < len(cells) else ""
-        email = normalise(raw)
+        email = parse_address_cell(raw)[0]
         problem = address_problem(email)
+        if runs_on(cells):
+            problem = "the row runs over several lines and holds other addresses (unclosed quote?)"
         if problem:
             problems.append(
                 Problem(
                     shown,
                     line,
-                    f"invalid suppressed address {clean(raw)!r}: {problem} — this entry "
-                    "suppresses nobody",
+                    f"suppression entry {shown_cell(raw)} cannot be read: {problem}; live "
+                    "sends are refused until it is fixed",
                     "error",
+                    suppression=True,
                 )
             )
             continue

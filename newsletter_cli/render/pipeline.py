@@ -80,12 +80,10 @@ def visible_blocks(issue: Issue, audience: frozenset[str] | None) -> list[Block]
 
 
 def view_online_url(issue: Issue, config: Config) -> str | None:
-    """Where the web copy of this issue lives, if anywhere."""
-    if issue.view_online_url:
-        return issue.view_online_url
-    if config.site.view_online_url:
-        return config.site.view_online_url.replace("{slug}", issue.name)
-    return None
+    """Where the web copy of this issue lives, if anywhere (see newsletter_cli.site.urls)."""
+    from newsletter_cli.site.urls import view_online_url as derived
+
+    return derived(issue, config)
 
 
 def _template_error(exc: Exception, folder: Path) -> InputError:
@@ -114,17 +112,22 @@ def _context(
     recipient: Mapping[str, str] | None,
     subject: str,
 ) -> dict[str, Any]:
+    from newsletter_cli.site import images
+    from newsletter_cli.site.urls import site_base
+
     config = load_config(project)
     fields = dict(recipient) if recipient is not None else Contact(email="").fields()
+    base = site_base(config)  # local images are shown from the published web edition
     return {
         "issue": issue,
         "subject": subject,
         "preheader": issue.preheader,
-        "blocks": visible_blocks(issue, audience),
+        "blocks": [images.resolve_block(b, project, base) for b in visible_blocks(issue, audience)],
         "sender": config.sender,
         "recipient": fields,
         "view_online_url": view_online_url(issue, config),
         "unsubscribe_url": UNSUBSCRIBE_SLOT,
+        "logo": images.logo(project, config, base),
     }
 
 

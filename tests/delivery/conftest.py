@@ -115,3 +115,19 @@ def open_send(journal: Journal) -> Callable[..., str]:
         return send_id
 
     return make
+
+
+@pytest.fixture
+def invoke(invoke):
+    """The CLI as in tests/conftest.py, with --no-link-check on every send to lists.
+
+    These tests are about delivery, and their sample links point at example.org, which
+    does not answer here; the link check before a send is tested in tests/links/.
+    """
+
+    def run(*args: str, **kwargs):
+        if args[:1] == ("send",) and "--test-to" not in args:
+            args = (*args, "--no-link-check")
+        return invoke(*args, **kwargs)
+
+    return run

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,18 @@ from .fake_sendgrid import FakeSendGrid
 SEPTEMBER = "issues/2025-09-regional-update.yaml"
 
 
+def future_dated(text: str) -> str:
+    """An issue's 2025 dates moved to next year, so nothing in it is over yet (send checks
+    dates against today)."""
+    return text.replace("2025-", f"{date.today().year + 1}-")
+
+
 def ready(project_dir: Path) -> Path:
-    """The September sample with its placeholder links filled in and its dates moved to 2027
-    (events still to come), so its checks pass for a live send."""
+    """The September sample with its placeholder links filled in and its dates ahead of
+    today, so its checks pass."""
     path = project_dir / SEPTEMBER
     text = path.read_text(encoding="utf-8").replace("TODO", "https://example.org/more")
-    path.write_text(text.replace('"2025-', '"2027-'), encoding="utf-8")
+    path.write_text(future_dated(text), encoding="utf-8")
     return path
 
 

@@ -1,0 +1,85 @@
+"""What an issue file may not hold, refused when it is loaded (file:line, exit 2).
+
+- control characters: none at all in ``title``, ``subject``, ``preheader`` or an address
+  (a line break there would split an email header); elsewhere only tabs and line breaks;
+- image addresses (``src``, ``href``) and ``view_online_url`` other than https:// or
+  http:// (a relative path such as ``images/photo.jpg`` is allowed for an image);
+- a ``template`` that is not a plain folder name in templates/ (no ``/``, ``\\``, ``..``);
+- Markdown nested more than :data:`MAX_NESTING` deep: mjml-python crashes the whole
+  process (SIGSEGV) on HTML nested about 9,000 deep, so the limit is far below that.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from newsletter_cli.errors import InputError
+from newsletter_cli.sourcefile import describe_loc
+from newsletter_cli.urls import url_problem
+
+#: Deepest Markdown accepted (lists, quotes and emphasis inside each other). Real issues
+#: use 3 or 4; mjml-python crashed at about 9,000 in our measurement (tests/test_issue_safety).
+MAX_NESTING = 50
+ONE_LINE_FIELDS = frozenset({"title", "subject", "preheader", "src", "href", "url",
+                             "view_online_url", "contact"})  # fmt: skip
+URL_FIELDS = {"src": True, "href": True, "view_online_url": False}  # name -> relative ok
+TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# C0 controls, DEL, C1 controls, and Unicode's line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Every level of Markdown nesting needs one of these (a list level adds two: ul and li).
+_MARKERS = re.compile(r"[*_~>\[+.)-]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, LF, CR allowed
+
+
+def _fields(model: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[Any, str, str, tuple]]:
+    """(model, field name, text, loc) for every string in the issue, lists included."""
+    from newsletter_cli.issue import Model
+
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            at = (*loc, name) if index is None else (*loc, name, index)
+            if isinstance(item, str):
+                yield model, name, item, at
+            elif isinstance(item, Model):
+                yield from _fields(item, at)
+
+
+def _problem(name: str, text: str) -> str | None:
+    bad = (_CONTROL if name in ONE_LINE_FIELDS else _CONTROL_IN_TEXT).search(text)
+    if bad:
+        what = "a line break" if bad[0] in "\r\n\u2028\u2029" else "a control character"
+        return f"has {what} (U+{ord(bad[0]):04X}); write it as plain text on one line" if (
+            name in ONE_LINE_FIELDS
+        ) else f"has a control character (U+{ord(bad[0]):04X}) that cannot go in an email"
+    if name in URL_FIELDS:
+        from newsletter_cli.issue import is_placeholder
+
+        if not is_placeholder(text):  # `check` refuses placeholders
+            return url_problem(text, relative_ok=URL_FIELDS[name])
+    if name == "template" and (not TEMPLATE_NAME.match(text) or ".." in text):
+        return "give the name of a folder in templates/ (no '/', '\\' or '..')"
+    if 2 * len(_MARKERS.findall(text)) + 4 > MAX_NESTING:  # else it cannot nest that deep
+        from newsletter_cli.markdown import nesting_depth
+
+        depth = nesting_depth(text)
+        if depth > MAX_NESTING:
+            return (
+                f"the Markdown is nested {depth} deep (lists, quotes or emphasis inside each "
+                f"other); at most {MAX_NESTING} can be rendered safely"
+            )
+    return None
+
+
+def refuse_unsafe_text(issue: Any, path: Path) -> None:
+    """InputError naming file, line and field for the first value the issue may not hold."""
+    for model, name, text, loc in _fields(issue):
+        problem = _problem(name, text)
+        if problem:
+            raise InputError(
+                f"{describe_loc(loc)}: {problem}", path=path, line=model.field_line(name)
+            )

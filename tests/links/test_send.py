@@ -1,0 +1,60 @@
+"""`send` tries every link before a live send; a broken one stops it (unless --no-link-check)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsletter_cli.delivery.plan import prepare_send
+from newsletter_cli.errors import CheckFailed
+from newsletter_cli.project import Project
+from newsletter_cli.site.publish import publish
+
+from .test_check import ISSUE, line_of, point_site_at, write_issue
+
+
+@pytest.fixture
+def sendable(project_dir, server) -> Project:
+    """Our issue, published locally, with one dead booking link."""
+    write_issue(project_dir, server.url, links={"Book a place": f"{server.url}/missing"})
+    path = project_dir / ISSUE
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "https://alpha.nothing-here.invalid/register", f"{server.url}/ok"), encoding="utf-8")
+    point_site_at(project_dir, f"{server.url}/site/")
+    project = Project(project_dir)
+    publish(project, [path])
+    return project
+
+
+def test_a_dead_link_blocks_a_live_send(invoke, sendable, server):
+    result = invoke("send", ISSUE, "--list", "dcs", "--yes")
+    assert result.exit_code == 1
+    line = line_of(sendable.root / ISSUE, '- text: "Book a place"')
+    assert f"{ISSUE}:{line}: 1 link(s) do not work; nothing was sent" in result.output.replace("\n", " ")
+    assert "404 Not Found" in result.output and "--no-link-check" in result.output
+    assert not (sendable.root / "outbox").exists()
+    assert server.count("/missing") == 1
+
+
+def test_no_link_check_sends_without_trying(invoke, sendable, server):
+    result = invoke("send", ISSUE, "--list", "dcs", "--yes", "--no-link-check")
+    assert result.exit_code == 0, result.output
+    assert server.hits == {}
+    assert list((sendable.root / "outbox").rglob("*.eml"))
+
+
+def test_working_links_let_the_send_go_and_warnings_are_shown(invoke, sendable, server):
+    path = sendable.root / ISSUE
+    path.write_text(path.read_text(encoding="utf-8").replace(f"{server.url}/missing", f"{server.url}/found"))
+    result = invoke("send", ISSUE, "--list", "dcs", "--yes")
+    assert result.exit_code == 0, result.output
+    assert f"warning: link: {server.url}/moved: has moved permanently (301)" in result.output
+    assert list((sendable.root / "outbox").rglob("*.eml"))
+
+
+def test_test_sends_and_the_library_default_do_not_try_links(invoke, sendable, server):
+    result = invoke("send", ISSUE, "--test-to", "me@example.org", "--yes")
+    assert result.exit_code == 0, result.output
+    plan = prepare_send(sendable, ISSUE, ["dcs"], dry_run=True)
+    assert plan.recipients and server.hits == {}
+    with pytest.raises(CheckFailed, match="1 link\\(s\\) do not work"):
+        prepare_send(sendable, ISSUE, ["dcs"], dry_run=True, link_check=True)
