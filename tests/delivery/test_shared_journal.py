@@ -45,10 +45,11 @@ def cli_in(folder: Path, monkeypatch: pytest.MonkeyPatch, *args: str, env=None):
 def test_a_list_sent_from_one_machine_is_skipped_by_the_other(machines, fake, monkeypatch):
     a, b = machines
     env = {"SENDGRID_API_KEY": API_KEY, "SENDGRID_API_HOST": fake.url}
-    common = ("--yes", "--backend", "sendgrid")
+    common = ("--yes", "--backend", "sendgrid", "--no-link-check")
     first = cli_in(a, monkeypatch, "send", SEPTEMBER, "--list", "dcs", *common, env=env)
     assert first.exit_code == 0, first.output
-    dry = cli_in(b, monkeypatch, "send", SEPTEMBER, "--list", "send-network", "--dry-run")
+    dry = cli_in(b, monkeypatch, "send", SEPTEMBER, "--list", "send-network", "--dry-run",
+                 "--no-link-check")
     assert "14 already received this issue in send" in dry.output
     second = cli_in(b, monkeypatch, "send", SEPTEMBER, "--list", "send-network", *common,
                     env=env)  # fmt: skip
@@ -127,7 +128,7 @@ def test_an_unreachable_journal_sends_nothing(project_dir, fake, monkeypatch):
     use_shared_journal(project_dir, url)
     env = {"SENDGRID_API_KEY": API_KEY, "SENDGRID_API_HOST": fake.url}
     result = cli_in(project_dir, monkeypatch, "send", SEPTEMBER, "--list", "dcs", "--yes",
-                    "--backend", "sendgrid", env=env)  # fmt: skip
+                    "--backend", "sendgrid", "--no-link-check", env=env)  # fmt: skip
     assert result.exit_code == 3
     lines = result.output.strip().splitlines()
     assert lines[0].startswith(f"error: {url}: the shared journal cannot be reached: ")
