@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean browser spamassassin
+.PHONY: demo test lint bench clean browser spamassassin postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,8 @@ demo: $(STAMP)
 	$(BIN)/newsletter lists
 	$(BIN)/newsletter publish --all
 
-## Set up (Chromium and SpamAssassin included) and run the whole test suite.
-test: $(STAMP) browser spamassassin
+## Set up (Chromium, SpamAssassin and PostgreSQL included) and run the whole test suite.
+test: $(STAMP) browser spamassassin postgres
 	$(BIN)/ruff check newsletter_cli tests benchmarks
 	$(BIN)/pytest -q
 
@@ -38,6 +38,14 @@ spamassassin:
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    $$SUDO apt-get install -y -qq --no-install-recommends spamassassin >/dev/null; }
+
+## Debian's PostgreSQL for the shared-journal tests (each run starts its own throwaway
+## cluster; no server is left running), installed when missing.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { echo "Installing Debian's postgresql for the shared-journal tests"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check newsletter_cli tests benchmarks

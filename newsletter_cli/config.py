@@ -84,6 +84,28 @@ class Site(_Section):
 
 class Delivery(_Section):
     backend: Literal["outbox", "sendgrid", "smtp"] = "outbox"
+    #: The team's shared journal (a PostgreSQL URL); unset: .newsletter/journal.sqlite.
+    journal: str | None = None
+
+    @field_validator("journal")
+    @classmethod
+    def _journal(cls, value: str | None) -> str | None:
+        return None if value is None else check_journal_url(value)
+
+
+def check_journal_url(url: str) -> str:
+    """A shared journal's URL, or ValueError saying what is wrong (a password is never echoed)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise ValueError("must be a PostgreSQL URL: postgresql://user@host:port/database")
+    if parts.password is not None or "password" in {k.lower() for k in parse_qs(parts.query)}:
+        raise ValueError(
+            "the password must not be stored in newsletter.toml; set PGPASSWORD in the "
+            "environment or put it in ~/.pgpass"
+        )
+    return url
 
 
 class SendGridSettings(_Section):

@@ -33,6 +33,28 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server for the whole run (see tests/pgcluster.py)."""
+    from pgcluster import ClusterError, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except ClusterError as exc:
+        pytest.fail(f"PostgreSQL could not start for the shared-journal tests: {exc}",
+                    pytrace=False)  # fmt: skip
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """A fresh database on the test server: postgresql://newsletter@127.0.0.1:PORT/journal_…"""
+    url = pg_cluster.new_database()
+    yield url
+    pg_cluster.drop_database(url)
+
+
 @pytest.fixture
 def project(project_dir: Path) -> Project:
     return Project(project_dir)

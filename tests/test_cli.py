@@ -13,7 +13,7 @@ from newsletter_cli.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 
-HEAVY = ("jinja2", "mjml", "premailer", "sendgrid", "playwright", "cssutils", "lxml")
+HEAVY = ("jinja2", "mjml", "premailer", "sendgrid", "playwright", "cssutils", "lxml", "psycopg")
 
 
 def all_commands() -> list[list[str]]:

@@ -73,6 +73,7 @@ def _register() -> None:
     from newsletter_cli.cli import (
         build,
         history,
+        journal,
         lists,
         preview,
         publish,
@@ -81,7 +82,8 @@ def _register() -> None:
         suppressions,
     )
 
-    for module in (build, lists, send, history, preview, publish, suppressions, report):
+    modules = (build, lists, send, history, preview, publish, suppressions, report, journal)
+    for module in modules:
         module.register(app)
 
 

@@ -46,7 +46,7 @@ def look_back(
     rehearsal is held back by any live send of the issue.
     """
     prior = Prior()
-    journal = existing_journal(project)
+    journal = existing_journal(project, sending=True)
     if journal is None:
         return prior
     with journal:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from newsletter_cli.datefmt import format_day, format_time
 from newsletter_cli.delivery.base import HAS_IT, Status
 from newsletter_cli.errors import NewsletterError, UnknownNameError
-from newsletter_cli.journal import existing_journal
+from newsletter_cli.journal import existing_journal, journal_location, journal_url
 from newsletter_cli.journal.store import JournalStore, RecipientRecord, SendRecord
 from newsletter_cli.recipients.listdefs import closest
 
@@ -66,6 +66,26 @@ def london_time(when: float, *, weekday: bool = False) -> str:
     moment = datetime.fromtimestamp(when, LONDON)
     day = format_day(moment.date()) if weekday else f"{moment.day} {moment:%B %Y}"
     return f"{day}, {format_time(moment.time(), minutes=not weekday)}"
+
+
+@dataclass
+class JournalSummary:
+    """Where the journal is, what it is, its layout version and how many sends it holds."""
+
+    where: str
+    shared: bool  # on a PostgreSQL server (else SQLite on this machine)
+    version: int | None  # None: no journal yet
+    sends: int = 0
+
+
+def summary(project: Project) -> JournalSummary:
+    """The project's journal in one line: ``newsletter journal``."""
+    found = JournalSummary(journal_location(project), journal_url(project) is not None, None)
+    journal = existing_journal(project)
+    if journal is not None:
+        with journal:
+            found.version, found.sends = journal.schema_version(), len(journal.sends())
+    return found
 
 
 def history(project: Project, issue: str | None = None) -> list[SendHistory]:

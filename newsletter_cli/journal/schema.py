@@ -2,10 +2,14 @@
 
 The SQL is the portable subset SQLite and PostgreSQL share. The two differences are
 parameters of :func:`create_statements`: a table option (SQLite's ``WITHOUT ROWID``)
-and nothing else; each implementation passes its own.
+and the text type (PostgreSQL's ``TEXT COLLATE "C"``, so that text compares and sorts
+by code point as SQLite's does, whatever the server's locale); each implementation
+passes its own.
 """
 
 from __future__ import annotations
+
+import re
 
 from newsletter_cli.journal.store import SCHEMA_VERSION
 
@@ -67,16 +71,20 @@ UPGRADES: dict[int, list[str]] = {
 }
 
 
-def create_statements(table_options: str = "") -> list[str]:
+def create_statements(table_options: str = "", text_type: str = "TEXT") -> list[str]:
     """The statements that create a journal of the current version from nothing."""
-    text = _TABLES.replace("{table_options}", table_options)
+    text = _typed(_TABLES.replace("{table_options}", table_options), text_type)
     statements = [s.strip() for s in text.split(";")]
     return [s for s in statements if s and not s.startswith("--")]
 
 
-def upgrade_statements(version: int) -> list[str]:
+def upgrade_statements(version: int, text_type: str = "TEXT") -> list[str]:
     """The statements that bring a journal of ``version`` up to the current one."""
     steps: list[str] = []
     for step in range(version, SCHEMA_VERSION):
-        steps += UPGRADES[step]
+        steps += [_typed(statement, text_type) for statement in UPGRADES[step]]
     return steps
+
+
+def _typed(text: str, text_type: str) -> str:
+    return text if text_type == "TEXT" else re.sub(r"\bTEXT\b", text_type, text)

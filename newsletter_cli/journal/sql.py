@@ -41,6 +41,8 @@ class SqlJournal(IssueQueries):
     table_options: str = ""
     #: The DB-API parameter mark the driver wants in place of ``?``.
     param: str = "?"
+    #: The type of text columns (PostgreSQL: ``TEXT COLLATE "C"``, SQLite's order).
+    text_type: str = "TEXT"
 
     # -- the dialect: what a database implementation supplies --------------------------
 
@@ -112,7 +114,7 @@ class SqlJournal(IssueQueries):
     def _ensure_schema(self, cur: Cursor) -> None:
         tables = self._tables(cur.raw)
         if "sends" not in tables:
-            for statement in schema.create_statements(self.table_options):
+            for statement in schema.create_statements(self.table_options, self.text_type):
                 cur.execute(statement)
             version = None
         elif "journal_meta" not in tables:
@@ -129,7 +131,7 @@ class SqlJournal(IssueQueries):
                 hint="upgrade newsletter on this machine before sending",
             )
         if version is not None:
-            for statement in schema.upgrade_statements(version):
+            for statement in schema.upgrade_statements(version, self.text_type):
                 cur.execute(statement)
         cur.execute(
             "INSERT INTO journal_meta (key, value) VALUES ('schema_version', ?)"

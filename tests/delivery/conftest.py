@@ -85,6 +85,27 @@ def journal(tmp_path: Path) -> Journal:
     j.close()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def either_journal(request: pytest.FixtureRequest, project_dir: Path) -> str:
+    """Run a test on the embedded SQLite journal, then on a shared PostgreSQL one (named in
+    the copied project's newsletter.toml)."""
+    if request.param == "postgresql":
+        from pgcluster import use_shared_journal
+
+        use_shared_journal(project_dir, request.getfixturevalue("pg_url"))
+    return request.param
+
+
+def journal_of(project_dir: Path):
+    """The project's journal, whichever store newsletter.toml names."""
+    from newsletter_cli.journal import existing_journal
+    from newsletter_cli.project import Project
+
+    journal = existing_journal(Project(project_dir))
+    assert journal is not None, "no journal yet"
+    return journal
+
+
 @pytest.fixture
 def open_send(journal: Journal) -> Callable[..., str]:
     def make(send_id: str = "2025-09--send-network-abc123") -> str:

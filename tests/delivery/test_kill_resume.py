@@ -1,20 +1,25 @@
-"""`kill -9` in the middle of a send, then the same command again: everyone exactly once."""
+"""`kill -9` in the middle of a send, then the same command again: everyone exactly once.
+
+Each test runs on the embedded SQLite journal and on a shared PostgreSQL one.
+"""
 
 from __future__ import annotations
 
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from .conftest import API_KEY
+import pytest
+
+from .conftest import API_KEY, journal_of
 from .test_cli_send import SEPTEMBER, members, ready
 
+pytestmark = pytest.mark.usefixtures("either_journal")
 BULK = 2500
 
 
@@ -49,16 +54,21 @@ def suppressed(project_dir: Path, name: str) -> int:
 
 
 def journal_by_status(project_dir: Path) -> dict[str, set[str]]:
-    db = sqlite3.connect(project_dir / ".newsletter" / "journal.sqlite")
+    """Every recipient row of every send, by status (whichever store the project uses)."""
     found: dict[str, set[str]] = {}
-    for email, status in db.execute("SELECT email, status FROM recipients"):
-        found.setdefault(status, set()).add(email)
+    with journal_of(project_dir) as journal:
+        for record in journal.sends():
+            for email, status in journal.statuses(record.id).items():
+                found.setdefault(status.value, set()).add(email)
     return found
 
 
 def journal_counts(project_dir: Path) -> Counter:
-    db = sqlite3.connect(project_dir / ".newsletter" / "journal.sqlite")
-    return Counter(dict(db.execute("SELECT status, COUNT(*) FROM recipients GROUP BY status")))
+    counts: Counter = Counter()
+    with journal_of(project_dir) as journal:
+        for record in journal.sends():
+            counts.update({s.value: n for s, n in journal.counts(record.id).items()})
+    return counts
 
 
 def test_kill_9_mid_send_then_rerun_accepts_everyone_exactly_once(project_dir, fake):

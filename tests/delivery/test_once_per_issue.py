@@ -1,15 +1,19 @@
-"""Once per person per issue: across lists, runs and backends (outbox and the fake SendGrid)."""
+"""Once per person per issue: across lists, runs and backends (outbox and the fake SendGrid).
+
+Each test runs on the embedded SQLite journal and on a shared PostgreSQL one.
+"""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from .conftest import API_KEY
+from .conftest import API_KEY, journal_of
 from .test_cli_send import SEPTEMBER, _in_hours, members, ready
+
+pytestmark = pytest.mark.usefixtures("either_journal")
 
 
 @pytest.fixture
@@ -27,9 +31,8 @@ def send_ids(invoke) -> list[str]:
 
 
 def journal_rows(project_dir: Path, send_id: str) -> dict[str, tuple[str, str | None]]:
-    db = sqlite3.connect(project_dir / ".newsletter" / "journal.sqlite")
-    rows = db.execute("SELECT email, status, reason FROM recipients WHERE send_id = ?", (send_id,))
-    return {email: (status, reason) for email, status, reason in rows}
+    with journal_of(project_dir) as journal:
+        return {r.email: (r.status.value, r.reason) for r in journal.recipients(send_id)}
 
 
 def test_cross_list_with_the_outbox_skips_the_14_dcss(invoke, project_dir):

@@ -14,17 +14,22 @@ import pytest
 
 from newsletter_cli.journal import JournalStore, SQLiteJournal
 
-STORES = ["sqlite"]
+STORES = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(params=STORES)
 def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], JournalStore]:
     """Opens another connection to one fresh store (as another process would)."""
     opened: list[JournalStore] = []
+    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
 
     def make() -> JournalStore:
         if request.param == "sqlite":
             store = SQLiteJournal(tmp_path / ".newsletter" / "journal.sqlite")
+        elif request.param == "postgresql":
+            from newsletter_cli.journal.postgres import PostgresJournal
+
+            store = PostgresJournal(url)
         else:  # pragma: no cover - a store without a branch here is a mistake in STORES
             raise ValueError(request.param)
         opened.append(store)

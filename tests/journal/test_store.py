@@ -217,3 +217,16 @@ def test_accepted_since_counts_one_backends_recent_acceptances(journal):
     assert journal.accepted_since("smtp", now - 60) == 3
     assert journal.accepted_since("sendgrid", now - 60) == 2
     assert journal.accepted_since("smtp", now + 60) == 0  # nothing accepted after now
+
+
+def test_addresses_sort_by_code_point_whatever_the_server_locale(journal):
+    # the test server's databases sort text as British English would ('a' before 'B');
+    # the journal's answers keep SQLite's order (byte by byte: 'B' before 'a')
+    new_send(journal, "b-send")
+    new_send(journal, "B-send")
+    people = ["b@example.org", "B@example.org", "a.b@example.org", "ab@example.org"]
+    journal.enqueue("b-send", [Person(e) for e in people])
+    assert [r.email for r in journal.recipients("b-send")] == sorted(people)
+    assert [r.id for r in journal.sends()] == ["b-send", "B-send"]  # oldest first
+    journal.update_send("B-send", state="done")
+    assert journal.get_send("B-send").state == "done" and journal.get_send("b-send").state == "open"
