@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 from mjml import mjml2html
 
-from newsletter_cli import datefmt, markdown
+from newsletter_cli import markdown
 from newsletter_cli.config import Config, load_config
 from newsletter_cli.errors import InputError, UnknownNameError
 from newsletter_cli.issue import Issue
 from newsletter_cli.project import Project
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import UNSUBSCRIBE_SLOT, RenderedEmail, outline
+from newsletter_cli.render.filters import shared_filters
 from newsletter_cli.render.textpart import wrap_text
 
 HTML_TEMPLATE = "email.mjml.j2"
@@ -85,14 +85,10 @@ def _environment(folder: str, bytecode_cache: str | None = None) -> jinja2.Envir
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters.update(shared_filters())
     env.filters.update(
-        markdown=lambda text: Markup(markdown.to_html(text)),
         markdown_text=markdown.to_text,
         wrap=markdown.wrap,
-        day=datefmt.format_day,
-        when=datefmt.format_span,
-        event_when=datefmt.format_event_when,
-        session_when=datefmt.format_session,
         action_label=outline.action_label,
     )
     env.globals.update(calendar_links=calendar.calendar_links, main_link=outline.main_link)

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from markupsafe import Markup
 
-from newsletter_cli import datefmt, markdown
+from newsletter_cli import datefmt
 from newsletter_cli.calendar import calendar_links, slugify
 from newsletter_cli.errors import InputError, UnknownNameError
 from newsletter_cli.issue import EventBlock, EventDetails
+from newsletter_cli.render.filters import shared_filters
 from newsletter_cli.site import images, jsonld
 from newsletter_cli.site.urls import page_url
 
@@ -56,12 +56,7 @@ def _environment(folder: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(
-        markdown=lambda text: Markup(markdown.to_html(text)),
-        day=datefmt.format_day,
-        event_when=datefmt.format_event_when,
-        session_when=datefmt.format_session,
-    )
+    env.filters.update(shared_filters())
     return env
 
 
