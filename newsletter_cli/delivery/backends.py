@@ -21,15 +21,20 @@ API_HOST_ENV = "SENDGRID_API_HOST"
 _PRINTABLE = re.compile(r"^[\x21-\x7e]+$")
 
 
-def api_key() -> str:
-    """The SendGrid API key from the environment, checked for shape (never echoed)."""
+def api_key(*, sending: bool = True) -> str:
+    """The SendGrid API key from the environment, checked for shape (never echoed).
+
+    ``sending=False`` for the commands that only ask SendGrid questions (sync, report)."""
     key = os.environ.get(API_KEY_ENV, "").strip()
     if not key:
-        raise ConfigError(
-            f"{API_KEY_ENV} is not set",
-            hint=f"set {API_KEY_ENV} in the environment to send through SendGrid, "
-            "or use --backend outbox to write the emails to files",
+        hint = (
+            f"set {API_KEY_ENV} in the environment to send through SendGrid, "
+            "or use --backend outbox to write the emails to files"
+            if sending
+            else f"set {API_KEY_ENV} in the environment: a key that may read what this command "
+            "asks SendGrid (see 'After you send' in the README)"
         )
+        raise ConfigError(f"{API_KEY_ENV} is not set", hint=hint)
     if not _PRINTABLE.match(key):
         raise ConfigError(f"{API_KEY_ENV} contains spaces or unusual characters; check it")
     return key

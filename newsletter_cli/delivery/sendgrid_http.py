@@ -71,11 +71,9 @@ def client(api_key: str, host: str | None = None) -> Any:
 
 def env_client() -> Any:
     """The client for the key and host in the environment (SENDGRID_API_KEY, _HOST)."""
-    import os
+    from newsletter_cli.delivery.backends import api_host, api_key
 
-    from newsletter_cli.delivery.backends import API_HOST_ENV, api_key
-
-    return client(api_key(), os.environ.get(API_HOST_ENV) or None)
+    return client(api_key(sending=False), api_host())
 
 
 def error_messages(body: bytes | str | None) -> str:

@@ -164,10 +164,8 @@ def _delay_words() -> str:
 
 
 def _sendgrid_finder() -> Finder:
-    import os
-
     from newsletter_cli.delivery import sendgrid_activity
-    from newsletter_cli.delivery.backends import API_HOST_ENV, api_key
+    from newsletter_cli.delivery.backends import api_host, api_key
 
-    api = sendgrid_activity.client(api_key(), os.environ.get(API_HOST_ENV) or None)
+    api = sendgrid_activity.client(api_key(sending=False), api_host())
     return lambda query: sendgrid_activity.messages(api, query)

@@ -190,3 +190,10 @@ def test_when_it_last_ran_is_private_and_a_stale_sync_warns(project, project_dir
     assert stale_warning(project, now + 6 * 86400) is None
     late = stale_warning(project, now + 9 * 86400)
     assert "last synced 9 days ago" in late and "newsletter suppressions sync" in late
+
+
+def test_no_api_key_names_the_variable_without_talking_of_sending(invoke, project_dir):
+    result = invoke("suppressions", "sync")
+    assert result.exit_code == 2
+    assert "SENDGRID_API_KEY is not set" in result.output
+    assert "--backend outbox" not in result.output and "After you send" in result.output
