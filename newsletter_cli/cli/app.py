@@ -73,6 +73,7 @@ def _register() -> None:
     from newsletter_cli.cli import (
         build,
         history,
+        init,
         journal,
         lists,
         preview,
@@ -82,7 +83,7 @@ def _register() -> None:
         suppressions,
     )
 
-    modules = (build, lists, send, history, preview, publish, suppressions, report, journal)
+    modules = (init, build, lists, send, history, preview, publish, suppressions, report, journal)
     for module in modules:
         module.register(app)
 
