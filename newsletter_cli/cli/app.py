@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from newsletter_cli.cli.output import err_console
 from newsletter_cli.errors import NewsletterError
@@ -37,8 +37,21 @@ def report(exc: BaseException) -> int:
     return INTERNAL_ERROR
 
 
+def _plain_arguments(command: Any) -> None:
+    """Arguments show only their metavar (ISSUE, NAME...), not Typer's type label (<path>)."""
+    for param in getattr(command, "params", ()):
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+    for sub in getattr(command, "commands", {}).values():
+        _plain_arguments(sub)
+
+
 class NewsletterGroup(TyperGroup):
     """Runs every subcommand inside the single error handler."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_arguments(self)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -61,12 +74,33 @@ class NewsletterGroup(TyperGroup):
 app = typer.Typer(
     cls=NewsletterGroup,
     name="newsletter",
-    help="Build, preview and send the Regional Update email newsletter.",
+    help="Build, preview and send the Regional Update email newsletter.\n\n"
+    "Example: newsletter init my-newsletter, then newsletter build ISSUE in that folder.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from newsletter_cli import __version__
+
+        print(f"newsletter {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_show_version, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Options that come before the command."""
 
 
 def _register() -> None:
