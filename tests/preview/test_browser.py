@@ -106,7 +106,9 @@ def test_a_broken_save_shows_the_error_and_a_good_save_recovers(
     write(project_dir / issue_path, BROKEN_SYNTAX)
     banner = page.locator("#problems")
     banner.wait_for(state="visible")
-    assert "issues/preview-test.yaml:4: YAML syntax:" in banner.inner_text()
+    assert "issues/preview-test.yaml:3: YAML syntax: a quote opened on this line is never closed" in (
+        banner.inner_text()
+    )
     assert page.locator("iframe#desktop").count() == 0
 
     write(project_dir / issue_path, ISSUE_YAML)
