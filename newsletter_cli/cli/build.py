@@ -134,7 +134,7 @@ def new(
 
     Example: newsletter new --date 2025-10-17
     """
-    from newsletter_cli.newissue import new_issue
+    from newsletter_cli.newissue import start_issue
 
     day = None
     if when is not None:
@@ -142,8 +142,11 @@ def new(
             day = date.fromisoformat(when)
         except ValueError:
             raise InputError(f"--date {when!r} is not a date (YYYY-MM-DD)") from None
-    path = new_issue(Project.find(), source=source, when=day)
+    path, dropped = start_issue(Project.find(), source=source, when=day)
     console.print(f"Created {_relative(path)}: fill in every TODO, then run newsletter check.")
+    if dropped:
+        console.print(f"Left out {dropped} event(s) over before the new issue's date.")
+    console.print("Examples of every block kind are at the bottom of the file, commented out.")
 
 
 def register(app: typer.Typer) -> None:
