@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Annotated, Any
 
@@ -37,13 +38,17 @@ def report(exc: BaseException) -> int:
     return INTERNAL_ERROR
 
 
-def _plain_arguments(command: Any) -> None:
-    """Arguments show only their metavar (ISSUE, NAME...), not Typer's type label (<path>)."""
+def _plain_help(command: Any) -> None:
+    """Help that reads well: arguments show only their metavar (ISSUE, NAME), not Typer's
+    type label (<path>), and an example is never rewrapped (a wrapped command line breaks
+    at its hyphens, and could not be copied)."""
     for param in getattr(command, "params", ()):
         if isinstance(param, TyperArgument):
             param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+    if command.help:
+        command.help = re.sub(r"(^|\n\n)(Examples?:)", "\\1\b\n\\2", command.help)
     for sub in getattr(command, "commands", {}).values():
-        _plain_arguments(sub)
+        _plain_help(sub)
 
 
 class NewsletterGroup(TyperGroup):
@@ -51,7 +56,7 @@ class NewsletterGroup(TyperGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _plain_arguments(self)
+        _plain_help(self)
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -106,7 +106,7 @@ def overview(
 def show(
     names: Annotated[
         list[str],
-        typer.Argument(metavar="NAME...", help="One or more list names.", show_default=False,
+        typer.Argument(metavar="NAME", help="One or more list names.", show_default=False,
                        autocompletion=complete_list_names),
     ],
     strict: Strict = False,
