@@ -20,7 +20,7 @@ ISSUE = "issues/2025-09-regional-update.yaml"
 def main(runs: int = 10) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for part in ("issues", "templates", "recipients", "images", "newsletter.toml"):
+        for part in ("issues", "recipients", "images", "newsletter.toml"):
             source = REPO / part
             if source.is_dir():
                 shutil.copytree(source, root / part)

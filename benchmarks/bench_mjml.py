@@ -49,7 +49,7 @@ def cpu_of(command: list[str], cwd: Path, cache: Path | None = None) -> float:
 
 
 def copy_project(root: Path) -> None:
-    for part in ("issues", "templates", "recipients", "newsletter.toml"):
+    for part in ("issues", "recipients", "newsletter.toml"):
         source = REPO / part
         if source.is_dir():
             shutil.copytree(source, root / part)

@@ -42,7 +42,7 @@ def main() -> None:
     rounds = parser.parse_args().rounds
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for part in ("issues", "templates", "recipients", "images", "newsletter.toml"):
+        for part in ("issues", "recipients", "images", "newsletter.toml"):
             source = REPO / part
             copy = shutil.copytree if source.is_dir() else shutil.copy2
             copy(source, root / part)

@@ -38,7 +38,7 @@ def _shift(text: str, months: int) -> str:
 
 
 def make_project(root: Path) -> None:
-    for part in ("templates", "recipients", "images", "newsletter.toml"):
+    for part in ("recipients", "images", "newsletter.toml"):
         source = REPO / part
         if source.is_dir():
             shutil.copytree(source, root / part)

@@ -32,7 +32,7 @@ RECIPIENTS = 10_000
 
 def project(folder: Path) -> Path:
     """A copy of the sample project (its contacts, lists and newsletter.toml)."""
-    for part in ("recipients", "newsletter.toml", "issues", "templates"):
+    for part in ("recipients", "newsletter.toml", "issues"):
         source = ROOT / part
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, folder / part)
     return folder

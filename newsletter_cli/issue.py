@@ -266,21 +266,22 @@ def _attach_lines(model: Any, data: Any, loc: tuple[Any, ...] = ()) -> None:
             _attach_lines(item, data, (*loc, index))
 
 
-def _templates_dir(path: Path) -> Path:
-    """The templates/ folder of the project an issue file belongs to."""
+def _project(path: Path) -> Any:
+    """The project an issue file belongs to."""
     from newsletter_cli.project import Project
 
     project = Project.find(path.resolve().parent)
     if not project.config_path.is_file():
         project = Project.find()
-    return project.templates_dir
+    return project
 
 
 def load_issue(path: str | Path, templates_dir: Path | None = None) -> Issue:
     """Read and validate an issue file; raise InputError naming file and line.
 
     Blocks are checked against the built-in kinds and the kinds the issue's template
-    declares in ``<templates_dir>/<template>/blocks/`` (default: the project's templates/).
+    declares in ``<templates_dir>/<template>/blocks/`` (default: the project's template
+    folder, or the built-in one: see :meth:`Project.template_folder`).
     """
     from newsletter_cli.blocks import issue_model
     from newsletter_cli.issue_safety import refuse_unsafe_text
@@ -294,7 +295,7 @@ def load_issue(path: str | Path, templates_dir: Path | None = None) -> Issue:
             line=1,
         )
     template = data.get("template", Issue.model_fields["template"].default)
-    model = issue_model(templates_dir or _templates_dir(path), template)
+    model = issue_model(templates_dir or _project(path), template)
     issue = validate(model, data, path)
     issue._path = path
     _attach_lines(issue, data)

@@ -43,9 +43,9 @@ def load_yaml(path: Path) -> Any:
     try:
         return yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
+        from newsletter_cli.yamlhints import explain
+
+        problem, line = explain(exc, text)
         raise InputError(f"YAML syntax: {problem}", path=path, line=line) from None
     except ReaderError as exc:  # a NUL byte or another character YAML does not allow
         line = text.count("\n", 0, exc.position) + 1
@@ -157,14 +157,47 @@ def register_union_tags(*tags: str) -> None:
     _UNION_TAGS.update(dict.fromkeys(tags))
 
 
+def _first_error(errors: list[Any]) -> Any:
+    """The error to report: the first, unless it is a missing field beside an unknown one.
+
+    ``titel: ...`` makes both "title is missing" and "titel is not a field"; the second
+    names the line to fix.
+    """
+    first = errors[0]
+    if first["type"] == "missing":
+        parent = _strip_tags(first["loc"])[:-1]
+        for err in errors[1:]:
+            if err["type"] == "extra_forbidden" and _strip_tags(err["loc"])[:-1] == parent:
+                return err
+    return first
+
+
+def _unknown_field(model: type[BaseModel], data: Any, loc: tuple[str | int, ...]) -> str:
+    """'is not a field here' and the field it most likely meant (or the ones allowed)."""
+    from newsletter_cli.fieldhints import known_fields, nearest
+
+    fields = known_fields(model, data, loc) or []
+    guess = nearest(str(loc[-1]), fields) if loc else None
+    if guess is not None:
+        return f"is not a field here: did you mean {guess!r}?"
+    shown = [f for f in fields if f not in ("kind", "only_for")] + (
+        ["only_for"] if "only_for" in fields else []
+    )
+    if shown:
+        return f"is not a field here (the fields here: {', '.join(shown)})"
+    return "is not a field here (check the spelling)"
+
+
 def validate(model: type[M], data: Any, path: Path) -> M:
     """Validate parsed YAML against a pydantic model; the first error becomes an InputError."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        err = _first_error(exc.errors())
         loc = _strip_tags(err["loc"])
         field = describe_loc(loc)
         message = _message(err)
+        if err["type"] == "extra_forbidden":
+            message = _unknown_field(model, data, loc)
         text = f"{field}: {message}" if field else message
         raise InputError(text, path=path, line=line_of(data, loc)) from None

@@ -1,4 +1,8 @@
-"""Shared fixtures: a copy of the sample project in tmp_path, and a CLI runner."""
+"""Shared fixtures: a copy of the sample project in tmp_path, and a CLI runner.
+
+The repository's sample uses the template that comes with the tool; the copy gets it in
+its own templates/ (as `newsletter init` does), so a test can change it.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from newsletter_cli.project import Project
+from newsletter_cli.project import BUILTIN_TEMPLATES, Project
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE_PARTS = ("issues", "templates", "recipients", "images", "newsletter.toml")
+SAMPLE_PARTS = ("issues", "recipients", "images", "newsletter.toml")
 SEPTEMBER = "issues/2025-09-regional-update.yaml"
 APRIL = "issues/2025-04-regional-update.yaml"
 
 
 @pytest.fixture
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the repository's sample issues, templates, recipients and config; cwd is it."""
+    """A copy of the repository's sample issues, recipients, config and the built-in
+    template (in templates/); cwd is it."""
     root = tmp_path / "project"
     root.mkdir()
     for part in SAMPLE_PARTS:
@@ -27,6 +32,7 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             shutil.copytree(source, root / part)
         elif source.is_file():
             shutil.copy2(source, root / part)
+    shutil.copytree(BUILTIN_TEMPLATES, root / "templates")
     monkeypatch.chdir(root)
     monkeypatch.delenv("SENDGRID_API_KEY", raising=False)
     monkeypatch.delenv("SENDGRID_API_HOST", raising=False)

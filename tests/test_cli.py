@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +34,8 @@ def all_commands() -> list[list[str]]:
 
 def test_the_expected_commands_exist():
     names = {" ".join(path) for path in all_commands()}
-    assert {"build", "check", "new", "preview", "send", "lists", "history", "cancel"} <= names
+    assert {"init", "build", "check", "new", "preview", "send", "lists", "history",
+            "cancel"} <= names  # fmt: skip
 
 
 @pytest.mark.parametrize("path", all_commands(), ids=lambda p: " ".join(p))
@@ -44,6 +47,18 @@ def test_every_command_has_help(runner, path):
     for name in path:
         command = command.commands[name]
     assert (command.help or "").strip(), f"{path} has no help text"
+
+
+#: How Typer names a value's Python type in help: <str>, <path>, <list[str]>, <int range>...
+PYTHON_TYPE = re.compile(r"<(str|path|int|float|bool|int range|float range|list\[\w+\])>|list\[")
+
+
+@pytest.mark.parametrize("path", [[], *all_commands()], ids=lambda p: " ".join(p) or "newsletter")
+def test_every_help_has_an_example_and_no_python_types(runner, path):
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output, f"newsletter {' '.join(path)} --help has no example"
+    assert not PYTHON_TYPE.search(result.output), result.output
 
 
 @pytest.mark.parametrize("path", all_commands(), ids=lambda p: " ".join(p))
@@ -75,3 +90,31 @@ def test_unexpected_errors_are_one_line_not_a_traceback(invoke, project_dir):
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     assert "footer.mjml.j2:1:" in result.output
+
+
+def test_version(runner):
+    from newsletter_cli import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output == f"newsletter {__version__}\n"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
+
+
+def test_shell_completion_is_on(project_dir):
+    """Tab completes commands and list names, through the real completion protocol."""
+
+    def complete(*words: str) -> list[str]:
+        env = {**os.environ, "_NEWSLETTER_COMPLETE": "complete_bash",
+               "COMP_WORDS": " ".join(("newsletter", *words)), "COMP_CWORD": str(len(words))}
+        out = subprocess.run([sys.executable, "-m", "newsletter_cli"], env=env,
+                             capture_output=True, text=True, check=True)  # fmt: skip
+        return out.stdout.split()
+
+    assert complete("li") == ["lists"]
+    assert complete("lists", "s") == ["show"]
+    assert complete("lists", "show", "send-") == ["send-leads", "send-coordinators",
+                                                  "send-network"]  # fmt: skip
+    assert complete("send", "x.yaml", "--list", "care") == ["care-leavers-leads"]
+    help_text = subprocess.run([sys.executable, "-m", "newsletter_cli", "--help"],
+                               capture_output=True, text=True).stdout  # fmt: skip
+    assert "--install-completion" in help_text and "--show-completion" in help_text

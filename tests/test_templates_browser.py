@@ -71,7 +71,7 @@ def built(tmp_path_factory):
     from newsletter_cli.project import Project
 
     root = tmp_path_factory.mktemp("project")
-    for part in ("issues", "templates", "recipients", "newsletter.toml"):
+    for part in ("issues", "recipients", "newsletter.toml"):
         source = REPO / part
         if source.is_dir():
             shutil.copytree(source, root / part)

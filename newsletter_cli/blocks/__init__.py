@@ -31,6 +31,7 @@ from newsletter_cli.blocks.builtin import (
     Quote,
 )
 from newsletter_cli.issue import Issue
+from newsletter_cli.project import Project
 from newsletter_cli.sourcefile import register_union_tags
 
 __all__ = [
@@ -82,9 +83,14 @@ def _issue_model(models: tuple[type[Block], ...]) -> type[Issue]:
                         blocks=(list[union], Field(min_length=1)))
 
 
-def issue_model(templates_dir: Path, template: Any) -> type[Issue]:
-    """The issue schema for ``template``: the built-in kinds and the ones it declares."""
+def issue_model(where: Path | Project, template: Any) -> type[Issue]:
+    """The issue schema for ``template``: the built-in kinds and the ones it declares.
+
+    ``where`` is a project (its template folder, else the built-in one) or a folder of
+    templates.
+    """
     declared: tuple[type[Block], ...] = ()
     if isinstance(template, str) and _SAFE_NAME.match(template) and ".." not in template:
-        declared = declared_kinds(templates_dir / template)
+        folder = where.template_folder(template) if isinstance(where, Project) else where / template
+        declared = declared_kinds(folder)
     return _issue_model(BUILTIN + declared) if declared else Issue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
@@ -32,6 +32,14 @@ class Block(Model):
     markdown_fields: ClassVar[tuple[str, ...]] = ()
     #: Fields holding one link address each (checked for placeholders).
     url_fields: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("only_for", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        """``only_for: send-network`` (one name) or ``dcs, send-leads`` mean a list."""
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value
 
     @property
     def label(self) -> str:

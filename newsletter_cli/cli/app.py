@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from newsletter_cli.cli.output import err_console
 from newsletter_cli.errors import NewsletterError
@@ -37,8 +38,25 @@ def report(exc: BaseException) -> int:
     return INTERNAL_ERROR
 
 
+def _plain_help(command: Any) -> None:
+    """Help that reads well: arguments show only their metavar (ISSUE, NAME), not Typer's
+    type label (<path>), and an example is never rewrapped (a wrapped command line breaks
+    at its hyphens, and could not be copied)."""
+    for param in getattr(command, "params", ()):
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+    if command.help:
+        command.help = re.sub(r"(^|\n\n)(Examples?:)", "\\1\b\n\\2", command.help)
+    for sub in getattr(command, "commands", {}).values():
+        _plain_help(sub)
+
+
 class NewsletterGroup(TyperGroup):
     """Runs every subcommand inside the single error handler."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_help(self)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -61,18 +79,40 @@ class NewsletterGroup(TyperGroup):
 app = typer.Typer(
     cls=NewsletterGroup,
     name="newsletter",
-    help="Build, preview and send the Regional Update email newsletter.",
+    help="Build, preview and send the Regional Update email newsletter.\n\n"
+    "Example: newsletter init my-newsletter, then newsletter build ISSUE in that folder.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from newsletter_cli import __version__
+
+        print(f"newsletter {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_show_version, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Options that come before the command."""
 
 
 def _register() -> None:
     from newsletter_cli.cli import (
         build,
         history,
+        init,
         journal,
         lists,
         preview,
@@ -82,7 +122,7 @@ def _register() -> None:
         suppressions,
     )
 
-    modules = (build, lists, send, history, preview, publish, suppressions, report, journal)
+    modules = (init, build, lists, send, history, preview, publish, suppressions, report, journal)
     for module in modules:
         module.register(app)
 

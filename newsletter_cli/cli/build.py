@@ -9,12 +9,9 @@ from typing import Annotated
 import typer
 
 from newsletter_cli.cli.output import console, err_console
+from newsletter_cli.cli.params import IssueArg, ListOpt
 from newsletter_cli.errors import CheckFailed, InputError
 from newsletter_cli.project import Project
-
-IssueArg = Annotated[
-    Path, typer.Argument(help="The issue file, e.g. issues/2025-09-regional-update.yaml.")
-]
 
 
 def _relative(path: Path) -> str:
@@ -27,14 +24,18 @@ def _relative(path: Path) -> str:
 def build(
     issue: IssueArg,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Folder to write to (default build/<issue>/).")
+        Path | None,
+        typer.Option(
+            "--out", metavar="DIR", file_okay=False,
+            help="Folder to write to (default build/ and the issue's name).",
+        ),
     ] = None,
-    list_name: Annotated[
-        str | None,
-        typer.Option("--list", help="Build the version one list's members see, personalised."),
-    ] = None,
+    list_name: ListOpt = None,
 ) -> None:
-    """Build an issue: responsive HTML with CSS inlined, a plain-text part, .eml and .ics files."""
+    """Build an issue: responsive HTML with CSS inlined, a plain-text part, .eml and .ics files.
+
+    Example: newsletter build issues/2025-09-regional-update.yaml --list dcs
+    """
     from newsletter_cli.build import build_issue
     from newsletter_cli.checks import GMAIL_CLIP_BYTES
 
@@ -114,15 +115,26 @@ def check(
 def new(
     source: Annotated[
         Path | None,
-        typer.Option("--from", help="Start from this issue file (default: the latest one)."),
+        typer.Option(
+            "--from", metavar="ISSUE", help="Start from this issue file (default: the latest one)."
+        ),
     ] = None,
     when: Annotated[
         str | None,
-        typer.Option("--date", help="The new issue's date, YYYY-MM-DD (default: a month on)."),
+        typer.Option(
+            "--date", metavar="YYYY-MM-DD", help="The new issue's date (default: a month on)."
+        ),
     ] = None,
 ) -> None:
-    """Start the next issue from the last one's structure, with a new date. Never overwrites."""
-    from newsletter_cli.newissue import new_issue
+    """Start the next issue from the last one: same shape, new date, events still to come.
+
+    Subject and preheader say TODO (check fails until they are written); the guide comment
+    stays at the top and an example of every block kind is at the bottom, commented out.
+    Never overwrites a file.
+
+    Example: newsletter new --date 2025-10-17
+    """
+    from newsletter_cli.newissue import start_issue
 
     day = None
     if when is not None:
@@ -130,8 +142,11 @@ def new(
             day = date.fromisoformat(when)
         except ValueError:
             raise InputError(f"--date {when!r} is not a date (YYYY-MM-DD)") from None
-    path = new_issue(Project.find(), source=source, when=day)
+    path, dropped = start_issue(Project.find(), source=source, when=day)
     console.print(f"Created {_relative(path)}: fill in every TODO, then run newsletter check.")
+    if dropped:
+        console.print(f"Left out {dropped} event(s) over before the new issue's date.")
+    console.print("Examples of every block kind are at the bottom of the file, commented out.")
 
 
 def register(app: typer.Typer) -> None:

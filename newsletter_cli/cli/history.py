@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from newsletter_cli.cli.output import console, err_console
-from newsletter_cli.cli.tabular import Column, choose_format, emit
+from newsletter_cli.cli.params import AsCsv, AsJson
+from newsletter_cli.cli.tabular import Column, choose_format, emit, say
 
 if TYPE_CHECKING:
     from newsletter_cli.journal.history import SendHistory
@@ -34,7 +35,7 @@ RECIPIENT_COLUMNS = (
     Column("status", "Status"),
     Column("time", "Time (UK)"),
     Column("message_id", "Message id"),
-    Column("reason", "Reason"),
+    Column("reason", "Reason", wrap=True),
 )
 ISSUE_COLUMNS = (*RECIPIENT_COLUMNS[:6], Column("send", "Send"), *RECIPIENT_COLUMNS[6:])
 
@@ -72,10 +73,10 @@ def _show_sends(sends: list[SendHistory], fmt: str) -> None:
 
     for row in rows:
         counts = ", ".join(f"{n} {s}" for s, n in row["counts"].items())
-        console.print(f"[bold]{_esc(row['id'])}[/]  ({row['mode']}, {row['backend']}, "
-                      f"{_esc(row['state'])})")  # fmt: skip
-        console.print(f"  {shown_time(row['started'])}  {_esc(', '.join(row['lists']))}: "
-                      f"{counts or 'nobody'}")  # fmt: skip
+        say(f"{row['id']}  ({row['mode']}, {row['backend']}, {row['state']})",
+            bold=len(row["id"]), following="    ")  # fmt: skip
+        say(f"{shown_time(row['started'])}  {', '.join(row['lists'])}: {counts or 'nobody'}",
+            indent="  ", following="    ")  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
@@ -84,18 +85,21 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def history(
         send_id: Annotated[
-            str | None, typer.Argument(help="Show one send: its state and who did not get it.")
+            str | None,
+            typer.Argument(metavar="SEND_ID",
+                           help="Show one send: its state and who did not get it."),
         ] = None,
         issue: Annotated[
             str | None,
-            typer.Option("--issue", help="Only the sends of this issue (a file or its name)."),
+            typer.Option("--issue", metavar="ISSUE",
+                         help="Only the sends of this issue (a file or its name)."),
         ] = None,
         recipients: Annotated[
             bool,
             typer.Option("--recipients", help="Every recipient: name, lists, status, time, id."),
         ] = False,
-        as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
-        as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
+        as_csv: AsCsv = False,
+        as_json: AsJson = False,
     ) -> None:
         """Past sends and their state; one send's failures; proof of who got an issue.
 
@@ -115,8 +119,8 @@ def register(app: typer.Typer) -> None:
         if send_id is not None and recipients:
             record, rows = past.send_recipients(project, send_id)
             if fmt == "table":
-                console.print(f"[bold]{_esc(record.id)}[/]: {_esc(record.issue)} to "
-                              f"{_esc(', '.join(record.lists))}")  # fmt: skip
+                say(f"{record.id}: {record.issue} to {', '.join(record.lists)}",
+                    bold=len(record.id), following="    ")
             emit(rows, RECIPIENT_COLUMNS, fmt)
             return
         if issue is not None and recipients:
@@ -143,25 +147,28 @@ def register(app: typer.Typer) -> None:
             emit(rows, (RECIPIENT_COLUMNS[0], RECIPIENT_COLUMNS[4], RECIPIENT_COLUMNS[7]), fmt)
             return
         record = entry.record
-        console.print(f"[bold]{_esc(record.id)}[/]: {_esc(record.issue)} to "
-                      f"{_esc(', '.join(record.lists))} ({record.mode}, {record.backend}), "
-                      f"{_esc(entry.state())}")  # fmt: skip
+        say(f"{record.id}: {record.issue} to {', '.join(record.lists)} ({record.mode}, "
+            f"{record.backend}), {entry.state()}", bold=len(record.id), following="    ")
         counts = ", ".join(f"{n} {s.value}" for s, n in sorted(entry.counts.items()))
         console.print(counts or "no recipients recorded")
         if not problems:
             console.print("Nobody failed.")
             return
         for row in problems:
-            reason = f": {_esc(row.reason)}" if row.reason else ""
-            console.print(f"{row.email}  [bold]{row.status.value}[/]{reason}")
+            reason = f": {row.reason}" if row.reason else ""
+            say(f"{row.email}  {row.status.value}{reason}", following="    ")
 
     @app.command()
     def cancel(
-        send_id: Annotated[str, typer.Argument(help="The send id ('newsletter history').")],
+        send_id: Annotated[
+            str, typer.Argument(metavar="SEND_ID", help="The send id ('newsletter history').")
+        ],
     ) -> None:
         """Cancel a scheduled send (--at) that has not gone yet.
 
         Cancelling a send that is already cancelled changes nothing and exits 0.
+
+        Example: newsletter cancel 2025-09-regional-update--dcs-3f9a1c
         """
         from newsletter_cli.delivery.cancel import cancel_send
         from newsletter_cli.project import Project

@@ -13,7 +13,8 @@ import typer
 from newsletter_cli.cli.output import console
 
 journal_app = typer.Typer(
-    help="Where the send journal is, and copying it to the team's shared PostgreSQL journal.",
+    help="Where the send journal is, and copying it to the team's shared PostgreSQL journal."
+    "\n\nExample: newsletter journal",
     invoke_without_command=True,
     no_args_is_help=False,
     rich_markup_mode=None,
@@ -49,7 +50,8 @@ def info(ctx: typer.Context) -> None:
 def migrate(
     to: Annotated[
         str,
-        typer.Option("--to", help="The shared journal: postgresql://user@host:port/database.",
+        typer.Option("--to", metavar="URL",
+                     help="The shared journal: postgresql://user@host:port/database.",
                      show_default=False),
     ],
 ) -> None:  # fmt: skip

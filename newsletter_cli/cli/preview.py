@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from newsletter_cli.cli.output import console, err_console
+from newsletter_cli.cli.params import complete_list_names
 
 IssueArg = Annotated[
     Path,
@@ -18,14 +19,14 @@ IssueArg = Annotated[
 ListOpt = Annotated[
     str | None,
     typer.Option(
-        "--list", metavar="NAME",
+        "--list", metavar="NAME", autocompletion=complete_list_names,
         help="Show this list's version, personalised for one of its members.",
     ),
 ]
 PortOpt = Annotated[
     int | None,
     typer.Option(
-        "--port", min=0, max=65535,
+        "--port", metavar="N", min=0, max=65535,
         help="Port on 127.0.0.1 (default 8642, or a free one if that is busy; 0: any free one).",
     ),
 ]
@@ -50,7 +51,10 @@ def register(app: typer.Typer) -> None:
         no_open: NoOpenOpt = False,
         screenshot: ShotOpt = None,
     ) -> None:
-        """Preview ISSUE in your browser at desktop and phone width; it reloads when you save."""
+        """Preview ISSUE in your browser at desktop and phone width; it reloads when you save.
+
+        Example: newsletter preview issues/2025-09-regional-update.yaml --list dcs
+        """
         from newsletter_cli.project import Project
 
         project = Project.find()

@@ -22,7 +22,11 @@ def publish(
         bool, typer.Option("--all", help="Publish every issue in issues/.")
     ] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Folder to write the site to (default site/).")
+        Path | None,
+        typer.Option(
+            "--out", metavar="DIR", file_okay=False,
+            help="Folder to write the site to (default site/).",
+        ),
     ] = None,
 ) -> None:
     """Write the web edition: a page per issue, an index, an Atom feed and a sitemap.

@@ -27,11 +27,13 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def report(
         send_id: Annotated[
-            str | None, typer.Argument(help="The send ('newsletter history' lists them).")
+            str | None,
+            typer.Argument(metavar="SEND_ID", help="The send ('newsletter history' lists them)."),
         ] = None,
         issue: Annotated[
             str | None,
-            typer.Option("--issue", help="Every live SendGrid send of this issue (file or name)."),
+            typer.Option("--issue", metavar="ISSUE",
+                         help="Every live SendGrid send of this issue (file or name)."),
         ] = None,
         as_csv: Annotated[
             bool, typer.Option("--csv", help="Every figure as CSV on stdout.")
@@ -41,7 +43,8 @@ def register(app: typer.Typer) -> None:
         ] = False,
         html: Annotated[
             Path | None,
-            typer.Option("--html", help="Also write a one-page HTML report (charts included)."),
+            typer.Option("--html", metavar="FILE",
+                         help="Also write a one-page HTML report (charts included)."),
         ] = None,
     ) -> None:
         """Delivery, opens, clicks, bounces and unsubscribes of a send, by list and organisation.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from newsletter_cli.cli.output import console, err_console
+from newsletter_cli.cli.params import ISSUE_HELP, complete_list_names
 
 if TYPE_CHECKING:
     from newsletter_cli.delivery.deliver import RunResult
@@ -217,14 +218,18 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def send(
-        issue: Annotated[str, typer.Argument(help="The issue file (issues/....yaml).")],
+        issue: Annotated[
+            str, typer.Argument(metavar="ISSUE", help=ISSUE_HELP, show_default=False)
+        ],
         lists: Annotated[
             list[str] | None,
-            typer.Option("--list", "-l", help="A list to send to (repeat for more)."),
+            typer.Option("--list", "-l", metavar="NAME", autocompletion=complete_list_names,
+                         help="A list to send to (repeat for more)."),
         ] = None,
         test_to: Annotated[
             list[str] | None,
-            typer.Option("--test-to", help="Send only to this address, subject '[TEST] ...'."),
+            typer.Option("--test-to", metavar="ADDRESS",
+                         help="Send only to this address, subject '[TEST] ...' (repeat for more)."),
         ] = None,
         dry_run: Annotated[
             bool, typer.Option("--dry-run", help="Check, count and render; send nothing.")
@@ -232,14 +237,16 @@ def register(app: typer.Typer) -> None:
         yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")] = False,
         at: Annotated[
             str | None,
-            typer.Option("--at", help="Schedule: 'YYYY-MM-DD HH:MM' UK time, within 72 hours."),
+            typer.Option("--at", metavar="'YYYY-MM-DD HH:MM'",
+                         help="Schedule it: UK time, within 72 hours (SendGrid)."),
         ] = None,
         sandbox: Annotated[
             bool, typer.Option("--sandbox", help="SendGrid sandbox mode: checked, not delivered.")
         ] = False,
         backend: Annotated[
             str | None,
-            typer.Option("--backend", help="outbox, sendgrid or smtp (default: newsletter.toml)."),
+            typer.Option("--backend", metavar="BACKEND",
+                         help="outbox, sendgrid or smtp (default: newsletter.toml)."),
         ] = None,
         resend_uncertain: Annotated[
             bool,
@@ -269,6 +276,8 @@ def register(app: typer.Typer) -> None:
         """Send an issue to lists (or a test address), safely and resumably.
 
         Example: newsletter send issues/2025-09-regional-update.yaml --list send-network
+
+        A test copy first: newsletter send ISSUE --test-to you@example.org
         """
         from rich.progress import (
             BarColumn,

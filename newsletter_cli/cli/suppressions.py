@@ -12,7 +12,8 @@ import typer
 from newsletter_cli.cli.output import console
 
 suppressions_app = typer.Typer(
-    help="SendGrid's suppressions (unsubscribes, bounces, blocks, spam reports) in recipients/.",
+    help="SendGrid's suppressions (unsubscribes, bounces, blocks, spam reports) in recipients/."
+    "\n\nExample: newsletter suppressions sync",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

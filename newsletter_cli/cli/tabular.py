@@ -4,6 +4,10 @@ Used by every command with ``--csv`` / ``--json``: the machine formats go to std
 nothing else does (messages go to stderr), so ``newsletter history ... --csv > proof.csv``
 is a clean file. Times are UK time: "1 October 2025, 9:02am" in the table, ISO 8601 with
 the offset in CSV and JSON.
+
+A table that does not fit the terminal (a phone-sized window, 60 columns) is shown as
+records instead: the first column as a heading, then one "Heading: value" line for each
+other column, wrapped between words. Nothing is cut in the middle of a word.
 """
 
 from __future__ import annotations
@@ -28,6 +32,14 @@ class Column:
     key: str
     heading: str
     justify: str = "left"
+    #: Long free text (a description, a reason) that may wrap inside its column.
+    wrap: bool = False
+    #: What the table shows for 0 ("-" where only other numbers matter); CSV/JSON keep 0.
+    zero: str | None = None
+
+
+#: The narrowest a wrapping column may get before the table turns into records.
+MIN_WRAP = 20
 
 
 def choose_format(*, as_csv: bool = False, as_json: bool = False) -> str:
@@ -57,17 +69,87 @@ def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> None
 
     from newsletter_cli.cli.output import console
 
+    cells = [[_cell(row.get(c.key), c) for c in columns] for row in rows]
+    if console.is_terminal and natural_width(cells, columns) > console.width:
+        records(cells, columns, console.width)
+        return
     table = Table(show_edge=False, pad_edge=False, highlight=False)
     for column in columns:
-        table.add_column(column.heading, justify=column.justify)  # type: ignore[arg-type]
-    for row in rows:
-        table.add_row(*(_escaped(_text(row.get(c.key), ", ")) for c in columns))
+        table.add_column(column.heading, justify=column.justify,  # type: ignore[arg-type]
+                         no_wrap=not column.wrap, min_width=MIN_WRAP if column.wrap else None)
+    for line in cells:
+        table.add_row(*(_escaped(cell) for cell in line))
     if console.is_terminal:
         console.print(table)
     else:  # written to a file or a pipe: whole lines, however wide
         from rich.console import Console
 
         Console(file=sys.stdout, width=10_000, highlight=False, soft_wrap=True).print(table)
+
+
+def _cell(value: Any, column: Column) -> str:
+    if column.zero is not None and value == 0 and not isinstance(value, bool):
+        return column.zero
+    return _text(value, ", ")
+
+
+def natural_width(cells: Sequence[Sequence[str]], columns: Sequence[Column]) -> int:
+    """How wide the table must be: whole cells, wrapping columns at least MIN_WRAP wide."""
+    total = 3 * (len(columns) - 1)  # " │ " between columns
+    for index, column in enumerate(columns):
+        longest = max([len(column.heading), *(len(line[index]) for line in cells)])
+        total += min(longest, max(MIN_WRAP, len(column.heading))) if column.wrap else longest
+    return total
+
+
+def records(cells: Sequence[Sequence[str]], columns: Sequence[Column], width: int) -> None:
+    """Rows as blocks for a narrow terminal: the first cell, then 'Heading: value' lines.
+
+    Short values share a line (joined by ' · '); a wrapping column gets lines of its own.
+    """
+    from newsletter_cli.cli.output import console
+
+    for line in cells:
+        console.print(f"[bold]{_escaped(line[0])}[/]")
+        pairs = list(zip(columns[1:], line[1:], strict=True))
+        short = " · ".join(f"{c.heading}: {cell}" for c, cell in pairs if cell and not c.wrap)
+        texts = [short] + [f"{c.heading}: {cell}" for c, cell in pairs if cell and c.wrap]
+        for text in filter(None, texts):
+            for part in wrapped(text, width, indent="  "):
+                console.print(_escaped(part))
+
+
+def say(text: str, *, indent: str = "", following: str | None = None, bold: int = 0) -> None:
+    """Print ``text`` (not markup) to stdout, wrapped between words to fit the terminal.
+
+    ``bold`` characters at its start are shown in bold. To a file or pipe: one line.
+    """
+    from newsletter_cli.cli.output import console
+
+    lines = (
+        wrapped(text, console.width, indent=indent, following=following)
+        if console.is_terminal
+        else [indent + text]
+    )
+    for number, line in enumerate(lines):
+        start = len(indent) if number == 0 else 0
+        end = start + bold if number == 0 and bold else 0
+        if end:
+            console.print(f"{_escaped(line[:start])}[bold]{_escaped(line[start:end])}[/]"
+                          f"{_escaped(line[end:])}")  # fmt: skip
+        else:
+            console.print(_escaped(line))
+
+
+def wrapped(text: str, width: int, *, indent: str = "", following: str | None = None) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken only between words."""
+    import textwrap
+
+    return textwrap.wrap(
+        text, width=max(width, 20), initial_indent=indent,
+        subsequent_indent=indent + "  " if following is None else following,
+        break_long_words=False, break_on_hyphens=False,
+    ) or [indent]
 
 
 def _escaped(text: str) -> str:

@@ -125,7 +125,7 @@ def collect_targets(issue: Issue, project: Project, config: Config) -> list[Targ
     for url, source in issue_links(issue):
         found.add(url, source)
     page = _web_edition(issue, project, config, found)
-    template = project.templates_dir / issue.template
+    template = project.template_folder(issue.template)
     for url in html_addresses(render_email(issue, project).html):
         found.add_unknown(url, Source(str(template), None, "the email template"))
     base = site_base(config)

@@ -1,7 +1,10 @@
 """The preview page: one self-contained HTML document (no external files, no framework).
 
 The email is shown twice in ``srcdoc`` iframes exactly 600 px and 375 px wide;
-above them the inbox line, below them the checks and the plain-text part. A few
+above them the inbox line, below them the checks and the plain-text part. The sticky
+header counts the checks' errors and warnings, each count a link to the first such
+finding. On a screen narrower than a frame (a 390 px phone), the frame is scaled down
+to fit, so the page never scrolls sideways; the email inside keeps its width. A few
 lines of script poll ``/version`` and reload the page when a watched file changes.
 """
 
@@ -26,8 +29,17 @@ header{position:sticky;top:0;z-index:2;display:flex;flex-wrap:wrap;gap:.5rem 1.2
  align-items:center;padding:.6rem 1.25rem;background:#1d2430;color:#fff}
 header h1{font-size:1rem;margin:0;font-weight:600}
 header .file{color:#aab4c3;font:13px ui-monospace,Menlo,Consolas,monospace}
-header .tools{margin-left:auto;display:flex;gap:1rem;align-items:center;font-size:.9rem}
-header select{font:inherit;margin-left:.4rem;padding:.15rem .3rem;max-width:22rem}
+header .file{overflow-wrap:anywhere;min-width:0}
+header .tools{margin-left:auto;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;
+ font-size:.9rem;min-width:0}
+header select{font:inherit;margin-left:.4rem;padding:.15rem .3rem;max-width:min(22rem,60vw)}
+.counts{display:flex;gap:.5rem;align-items:center}
+.count{display:inline-block;padding:.15rem .55rem;border-radius:999px;font-size:.85rem;
+ font-weight:600;color:#1d2430;background:#d5dae1;text-decoration:none;white-space:nowrap}
+a.count:hover,a.count:focus{text-decoration:underline}
+.count.error{background:#ffb4a8}.count.warning{background:#ffd97a}.count.ok{background:#a7e3b5}
+[id]{scroll-margin-top:6rem}
+.checks li:target{outline:3px solid #1d2430;outline-offset:2px}
 #live{font-size:.8rem;color:#8fd19e}#live.down{color:#ffb4a8}
 main{padding:1rem 1.25rem 3rem;max-width:1120px}
 section{margin:0 0 1.25rem}
@@ -48,7 +60,9 @@ h2{font-size:.8rem;text-transform:uppercase;letter-spacing:.06em;color:#5a6678;m
  font-size:.88rem}
 .inbox dt{color:#6a7585}.inbox dd{margin:0;word-break:break-word}
 .frames{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
-figure{margin:0}
+figure{margin:0;max-width:100%;min-width:0}
+.screen{max-width:100%;overflow:hidden}
+iframe.email{transform-origin:0 0}
 figcaption{font-size:.85rem;color:#5a6678;margin:0 0 .35rem}
 figcaption .overflow{color:#c0392b;font-weight:600}
 iframe{display:block;box-sizing:content-box;border:1px solid #c9d0d9;background:#fff;height:900px;
@@ -62,6 +76,8 @@ iframe{display:block;box-sizing:content-box;border:1px solid #c9d0d9;background:
 .checks .error .sev{color:#c0392b}.checks .warning .sev{color:#9a6d00}
 .checks .where{color:#6a7585;font-size:.85rem;display:block}
 .checks .pass{color:#1e7b34;font-weight:600}
+@media (max-width:40rem){header{padding:.4rem .6rem;gap:.3rem .75rem}header h1{font-size:.9rem}
+ header .file{display:none}main{padding:.75rem .5rem 2rem}.frames{gap:1rem}}
 pre{background:#fff;border:1px solid #d5dae1;border-radius:4px;padding:.8rem 1rem;margin:0;
  font:13px/1.5 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;
  word-break:break-word;max-height:48rem;overflow:auto}
@@ -81,6 +97,15 @@ SCRIPT = """
     location.search = "?list=" + encodeURIComponent(picker.value);
   });
   document.querySelectorAll("iframe.email").forEach(function (frame) {
+    var screen = frame.parentNode, width = frame.offsetWidth;
+    function scale() {  /* on a screen narrower than the frame: shrink it to fit */
+      var room = frame.closest(".frames").clientWidth, factor = Math.min(1, room / width);
+      frame.style.transform = factor < 1 ? "scale(" + factor + ")" : "";
+      screen.style.width = width * factor + "px";
+      screen.style.height = frame.offsetHeight * factor + "px";
+      var shown = document.getElementById(frame.id + "-scale");
+      if (shown) shown.textContent = factor < 1 ? "shown at " + Math.round(factor * 100) + "%" : "";
+    }
     function fit() {
       var doc = frame.contentDocument;
       if (!doc || !doc.documentElement) return;
@@ -88,8 +113,11 @@ SCRIPT = """
       var root = doc.scrollingElement || doc.documentElement;
       var note = document.getElementById(frame.id + "-overflow");
       if (note) note.hidden = root.scrollWidth <= root.clientWidth;
+      scale();
     }
     frame.addEventListener("load", fit);
+    addEventListener("resize", scale);
+    scale();
     if (frame.contentDocument && frame.contentDocument.readyState === "complete") fit();
   });
   function poll() {
@@ -180,14 +208,42 @@ def _frames(content: PreviewContent) -> str:
     figures = []
     for ident, label, width in FRAMES:
         figures.append(
-            f'<figure><figcaption>{label} · {width} px '
-            f'<span class="overflow" id="{ident}-overflow" hidden>'
+            f'<figure><figcaption>{label} · {width} px <span class="scale" id="{ident}-scale">'
+            f'</span> <span class="overflow" id="{ident}-overflow" hidden>'
             "wider than the screen: readers must scroll sideways</span></figcaption>"
-            f'<iframe class="email" id="{ident}" title="{label} view" width="{width}" '
-            f'style="width:{width}px" sandbox="allow-same-origin allow-popups '
-            f'allow-popups-to-escape-sandbox" srcdoc="{doc}"></iframe></figure>'
+            f'<div class="screen"><iframe class="email" id="{ident}" title="{label} view" '
+            f'width="{width}" style="width:{width}px" sandbox="allow-same-origin allow-popups '
+            f'allow-popups-to-escape-sandbox" srcdoc="{doc}"></iframe></div></figure>'
         )
     return '<section class="frames">' + "".join(figures) + "</section>"
+
+
+def _ordered(content: PreviewContent) -> list:
+    """The findings as the page lists them: errors first, then by line."""
+    return sorted(content.findings or [], key=lambda f: (f.severity != "error", f.line or 0))
+
+
+def _counts(content: PreviewContent) -> str:
+    """The header's check counts, each a link to the first finding of its kind."""
+    if content.findings is None:
+        target = "#problems" if content.problems else "#checks"
+        return (f'<span class="counts" id="counts"><a class="count error" id="count-errors" '
+                f'href="{target}">checks could not run</a></span>')  # fmt: skip
+    if not content.findings:
+        return ('<span class="counts" id="counts"><a class="count ok" id="count-ok" '
+                'href="#checks">&#10003; no problems</a></span>')  # fmt: skip
+    ordered = _ordered(content)
+    badges = []
+    for severity in ("error", "warning"):
+        number = sum(f.severity == severity for f in ordered)
+        words = f"{number} {severity}{'' if number == 1 else 's'}"
+        if number:
+            first = next(i for i, f in enumerate(ordered, 1) if f.severity == severity)
+            badges.append(f'<a class="count {severity}" id="count-{severity}s" '
+                          f'href="#finding-{first}">{words}</a>')  # fmt: skip
+        else:
+            badges.append(f'<span class="count" id="count-{severity}s">{words}</span>')
+    return f'<span class="counts" id="counts" aria-label="Checks">{"".join(badges)}</span>'
 
 
 def _checks(content: PreviewContent) -> str:
@@ -196,15 +252,15 @@ def _checks(content: PreviewContent) -> str:
     elif not content.findings:
         body = '<p class="pass">&#10003; No problems found.</p>'
     else:
-        ordered = sorted(content.findings, key=lambda f: (f.severity != "error", f.line or 0))
+        ordered = _ordered(content)
         items = []
-        for finding in ordered:
+        for number, finding in enumerate(ordered, 1):
             where = [f"{content.issue_path.name}:{finding.line}" if finding.line else ""]
             if finding.block:
                 where.append(finding.block)
             place = " · ".join(w for w in where if w)
             items.append(
-                f'<li class="{escape(finding.severity)}"><span class="sev">'
+                f'<li class="{escape(finding.severity)}" id="finding-{number}"><span class="sev">'
                 f"{escape(finding.severity)}</span>{escape(finding.message)}"
                 + (f'<span class="where">{escape(place)}</span>' if place else "")
                 + "</li>"
@@ -236,7 +292,8 @@ def render_page(content: PreviewContent, version: str) -> str:
 <body data-version="{escape(version)}">
 <header><h1>Preview: <span id="title">{escape(content.title)}</span></h1>
 <span class="file">{escape(str(content.issue_path))}</span>
-<div class="tools">{_picker(content)}<span id="live">&#9679; live</span></div></header>
+<div class="tools">{_counts(content)}{_picker(content)}<span id="live">&#9679; live</span></div>
+</header>
 <main>
 {_problems(content)}{notes}{_inbox(content)}{_frames(content)}
 <div class="lower">{_checks(content)}{_text(content)}</div>

@@ -20,13 +20,13 @@ from newsletter_cli import markdown
 from newsletter_cli.config import Config, load_config
 from newsletter_cli.errors import InputError, UnknownNameError
 from newsletter_cli.issue import Issue
-from newsletter_cli.project import Project
+from newsletter_cli.project import TEMPLATE_MAIN, Project
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import UNSUBSCRIBE_SLOT, RenderedEmail, outline
 from newsletter_cli.render.filters import shared_filters
 from newsletter_cli.render.textpart import wrap_text
 
-HTML_TEMPLATE = "email.mjml.j2"
+HTML_TEMPLATE = TEMPLATE_MAIN
 TEXT_TEMPLATE = "email.txt.j2"
 TEST_PREFIX = "[TEST] "
 #: The CSS to inline: the template's <mj-style inline="inline"> blocks, and nothing else.
@@ -35,21 +35,22 @@ _INLINE_STYLE = re.compile(r"<mj-style\s+inline=\"inline\"\s*>(.*?)</mj-style>",
 
 
 def available_templates(project: Project) -> list[str]:
-    """Names of the template folders under templates/."""
-    folder = project.templates_dir
-    if not folder.is_dir():
-        return []
-    return sorted(p.name for p in folder.iterdir() if (p / HTML_TEMPLATE).is_file())
+    """Names of the templates the project can use: its templates/ and the built-in ones."""
+    return project.template_names()
 
 
 def template_dir(issue: Issue, project: Project) -> Path:
-    """The folder of the issue's template, or an error naming the known ones."""
-    folder = project.templates_dir / issue.template
+    """The folder of the issue's template, or an error naming the known ones.
+
+    The project's ``templates/<name>/`` comes first, then the template of that name that
+    comes with the tool (see :meth:`Project.template_folder`).
+    """
+    folder = project.template_folder(issue.template)
     if not (folder / HTML_TEMPLATE).is_file():
         known = ", ".join(available_templates(project)) or "none"
         raise UnknownNameError(
             f"template: no template called {issue.template!r} in {project.templates_dir} "
-            f"(known: {known})",
+            f"or among the built-in ones (known: {known})",
             path=issue.path,
             line=issue.field_line("template"),
         )

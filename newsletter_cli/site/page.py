@@ -22,7 +22,7 @@ import jinja2
 
 from newsletter_cli import datefmt
 from newsletter_cli.calendar import calendar_links, slugify
-from newsletter_cli.errors import InputError, UnknownNameError
+from newsletter_cli.errors import InputError
 from newsletter_cli.issue import EventBlock, EventDetails
 from newsletter_cli.render.filters import shared_filters
 from newsletter_cli.site import images, jsonld
@@ -61,8 +61,8 @@ def _environment(folder: str) -> jinja2.Environment:
 
 
 def web_folder(project: Project, template: str) -> Path:
-    """``templates/<template>/web/`` (it need not exist)."""
-    return project.templates_dir / template / "web"
+    """The template's ``web/`` folder, the project's or the built-in one (it need not exist)."""
+    return project.template_folder(template) / "web"
 
 
 def stylesheet(project: Project, template: str) -> bytes:
@@ -263,17 +263,9 @@ def render_index(
 
 def require_template(issue: Issue, project: Project) -> Path:
     """The issue's template folder; an error naming the known ones if there is none."""
-    folder = project.templates_dir / issue.template
-    if not folder.is_dir():
-        parent = project.templates_dir
-        known = sorted(p.name for p in parent.iterdir() if p.is_dir()) if parent.is_dir() else []
-        raise UnknownNameError(
-            f"template: no template called {issue.template!r} in {parent} "
-            f"(known: {', '.join(known) or 'none'})",
-            path=issue.path,
-            line=issue.field_line("template"),
-        )
-    return folder
+    from newsletter_cli.render.pipeline import template_dir
+
+    return template_dir(issue, project)
 
 
 def require_base(site_base: str | None, project: Project) -> str:

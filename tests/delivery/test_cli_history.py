@@ -136,3 +136,21 @@ def test_states_in_words():
     assert describe_state(record(state="cancelled"), {Status.CANCELLED: 3}) == "cancelled"
     assert describe_state(record(), {Status.UNCERTAIN: 2, Status.ACCEPTED: 1}) == (
         "done, 2 uncertain")
+
+
+def test_history_reads_well_in_a_60_column_terminal(invoke, project_dir):
+    from terminal import run_in_terminal, too_wide
+
+    dcs_send, network_send = two_sends(invoke, project_dir)
+    sends_list = run_in_terminal("history", cwd=project_dir, columns=60)
+    assert too_wide(sends_list, 60) == []
+    flat = " ".join(sends_list.split())
+    assert f"{dcs_send} (live, outbox, done)" in flat
+    proof = run_in_terminal("history", network_send, "--recipients", cwd=project_dir, columns=60)
+    assert too_wide(proof, 60) == [] and "…" not in proof
+    first = members(project_dir, "send-network")[0]
+    block = proof[proof.index(first):].split("\n\n")[0]
+    assert re.search(r"Status: (accepted|skipped)", block)
+    assert "Reason: already received this issue in send" in " ".join(proof.split())
+    wide = run_in_terminal("history", network_send, "--recipients", cwd=project_dir, columns=320)
+    assert re.search(r"^Email\s+┃ Name\s+┃ Organisation", wide, re.M)  # a table when it fits

@@ -106,7 +106,9 @@ def test_a_broken_save_shows_the_error_and_a_good_save_recovers(
     write(project_dir / issue_path, BROKEN_SYNTAX)
     banner = page.locator("#problems")
     banner.wait_for(state="visible")
-    assert "issues/preview-test.yaml:4: YAML syntax:" in banner.inner_text()
+    assert "issues/preview-test.yaml:3: YAML syntax: a quote opened on this line is never closed" in (
+        banner.inner_text()
+    )
     assert page.locator("iframe#desktop").count() == 0
 
     write(project_dir / issue_path, ISSUE_YAML)
@@ -162,3 +164,78 @@ def test_the_page_says_when_the_server_has_stopped(
     page.wait_for_function(
         "() => document.getElementById('live').textContent.includes('stopped')"
     )
+
+
+PHONE = {"width": 390, "height": 844}
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+
+
+def _phone_page(browser):
+    context = browser.new_context(viewport=PHONE)
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+def _wait_for_frames(page) -> None:
+    for ident in ("desktop", "phone"):
+        frame_metrics(page, ident)
+    page.wait_for_function(
+        "() => document.getElementById('desktop').style.transform.startsWith('scale(')"
+    )
+
+
+def test_the_page_fits_a_390_px_phone(browser, project: Project) -> None:
+    context, page = _phone_page(browser)
+    with PreviewServer(SEPTEMBER, project, port=0) as server:
+        page.goto(server.url)
+        _wait_for_frames(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "preview-page-390.png"), full_page=True)
+        root = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
+        assert root == [390, 390], f"the page is {root[0]} px wide on a 390 px screen"
+        for ident, width in (("desktop", 600), ("phone", 375)):
+            assert frame_metrics(page, ident)["inner"] == width  # the email keeps its width
+            box = page.locator(f"iframe#{ident}").bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (ident, box)
+        assert "shown at" in page.locator("#desktop-scale").inner_text()
+        header = page.locator("header").bounding_box()
+        assert header["width"] <= 390 and header["height"] < 200
+    context.close()
+
+
+def test_the_header_counts_the_checks_and_links_to_them(browser, project: Project) -> None:
+    report = run_checks(load_issue(SEPTEMBER), project)
+    errors, warnings = len(report.errors), len(report.warnings)
+    assert errors and warnings, "the September sample is expected to have both"
+    context, page = _phone_page(browser)
+    with PreviewServer(SEPTEMBER, project, port=0) as server:
+        page.goto(server.url)
+        _wait_for_frames(page)
+        assert page.locator("#count-errors").inner_text() == f"{errors} errors"
+        assert page.locator("#count-warnings").inner_text() == f"{warnings} warnings"
+        for severity in ("errors", "warnings"):
+            page.locator(f"#count-{severity}").click()
+            target = page.evaluate("() => location.hash")
+            finding = page.locator(f"li{target}")
+            assert finding.get_attribute("class") == severity[:-1]
+            assert finding.evaluate("e => !e.previousElementSibling || "
+                                    f"e.previousElementSibling.className !== '{severity[:-1]}'")
+            header = page.locator("header").bounding_box()
+            box = finding.bounding_box()
+            # The finding is on screen, below the sticky header, which stays at the top.
+            assert header["y"] == 0 and box["y"] >= header["height"] - 1
+            assert box["y"] + box["height"] <= PHONE["height"]
+    context.close()
+
+
+def test_an_issue_with_nothing_wrong_says_so_in_the_header(browser, tmp_path: Path) -> None:
+    from newsletter_cli.newproject import create_project
+
+    made = create_project(tmp_path / "team")
+    context, page = _phone_page(browser)
+    with PreviewServer(made.issue, Project(made.root), port=0) as server:
+        page.goto(server.url)
+        assert page.locator("#count-ok").inner_text() == "\u2713 no problems"
+        assert page.locator("#checks .pass").count() == 1
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") == 390
+    context.close()

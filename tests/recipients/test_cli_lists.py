@@ -123,3 +123,64 @@ def test_a_broken_lists_file_is_one_line(invoke, project_dir: Path) -> None:
         first,
     ), result.output
     assert result.output.splitlines()[1] == "hint: 'send-lead' is a tag: move it to 'tags:'"
+
+
+def test_lists_as_csv_and_json_keep_stdout_clean(invoke) -> None:
+    import csv
+    import io
+    import json
+
+    as_json = invoke("lists", "--json")
+    assert as_json.exit_code == 0, as_json.output
+    rows = json.loads(as_json.stdout)  # nothing but the data on stdout
+    assert {r["name"]: (r["members"], r["suppressed"]) for r in rows} == SAMPLE_COUNTS
+    assert rows[0] == {"name": "everyone", "members": 74, "suppressed": 3, "problems": 0,
+                       "description": "Everyone in the contact files (the monthly Regional Update)"}
+    assert "77 contacts in 2 files" in as_json.stderr
+    as_csv = invoke("lists", "--csv")
+    table = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert list(table[0]) == ["name", "members", "suppressed", "problems", "description"]
+    assert {r["name"]: (int(r["members"]), int(r["suppressed"])) for r in table} == SAMPLE_COUNTS
+    both = invoke("lists", "--csv", "--json")
+    assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_lists_show_as_csv_and_json(invoke) -> None:
+    import csv
+    import io
+    import json
+
+    result = invoke("lists", "show", "send-network", "--csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == ["email", "name", "organisation", "role", "tags", "status", "reason"]
+    members = [r for r in rows if r["status"] == "member"]
+    held = [r for r in rows if r["status"] == "suppressed"]
+    assert len(members) == 29 and len(held) == 1
+    assert members[0]["email"] == "aisha.ashworth@birminghamchildrenstrust.example.org"
+    assert members[0]["tags"] == "dcs; riia-sponsor"
+    assert held[0]["email"] == "bronwen.dobbs@walsall.example.org"
+    assert held[0]["reason"] == "bounced (recipients/suppressions.csv:3)"
+    assert result.stderr.strip() == "send-network: 29 members, 1 held back"
+    as_json = json.loads(invoke("lists", "show", "dcs", "--json").stdout)
+    assert len(as_json) == 14 and as_json[0]["tags"] == ["dcs", "riia-sponsor"]
+
+
+def test_lists_read_well_in_a_60_column_terminal(project_dir: Path) -> None:
+    from terminal import run_in_terminal, too_wide
+
+    wide = run_in_terminal("lists", cwd=project_dir, columns=140)
+    assert re.search(r"^dcs\s+│\s+14 │\s+0 │\s+- │ Directors of Children's Services", wide, re.M)
+    narrow = run_in_terminal("lists", cwd=project_dir, columns=60)
+    assert too_wide(narrow, 60) == []
+    assert "…" not in narrow  # no heading or cell cut short
+    flat = " ".join(narrow.split())  # the lines joined again: every word whole
+    for name, (members, suppressed) in SAMPLE_COUNTS.items():
+        assert f"{name} Members: {members} · Suppressed: {suppressed} · Problems: -" in flat
+    assert ("Description: The SEND network - SEND leads, DCSs and the SEND co-ordinators"
+            in flat)  # fmt: skip
+    shown = run_in_terminal("lists", "show", "dcs", cwd=project_dir, columns=60)
+    assert too_wide(shown, 60) == []
+    assert ("aisha.ashworth@birminghamchildrenstrust.example.org Dr Aisha Ashworth · "
+            "Birmingham Children's Trust · Director of Children's Services [dcs, riia-sponsor]"
+            in " ".join(shown.split()))  # fmt: skip

@@ -1,0 +1,107 @@
+"""The tool as a team gets it: a wheel installed in a fresh venv, run in an empty folder.
+
+The wheel is built from a copy of the sources (setuptools, no build isolation, no network)
+and installed into a new virtual environment with no access to this repository. Its
+dependencies come from the project's own .venv through a .pth file, so the test needs
+nothing beyond what `make test` installed. Then `newsletter init` makes a folder and
+build, check, publish, preview --screenshot and send --backend outbox work there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import typer
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*command: str | Path, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    done = subprocess.run([str(c) for c in command], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """(the venv's bin folder, an environment that runs it as a user would)."""
+    root = tmp_path_factory.mktemp("install")
+    source = root / "src"
+    source.mkdir()
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / part, source / part)
+    shutil.copytree(REPO / "newsletter_cli", source / "newsletter_cli",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    pip = (sys.executable, "-m", "pip", "--disable-pip-version-check")
+    run(*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w",
+        root / "dist", "./src", cwd=root, env=env)  # fmt: skip
+    wheel = next((root / "dist").glob("newsletter-*.whl"))
+    run(sys.executable, "-m", "venv", "--without-pip", root / "venv", cwd=root, env=env)
+    python = root / "venv" / "bin" / "python"
+    site = run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+               cwd=root, env=env).stdout.strip()  # fmt: skip
+    deps = Path(typer.__file__).resolve().parent.parent  # this .venv's site-packages
+    Path(site, "project-dependencies.pth").write_text(f"{deps}\n", encoding="utf-8")
+    run(*pip, "--python", python, "install", "--no-deps", "--no-index", "-q", wheel,
+        cwd=root, env=env)  # fmt: skip
+    bin_dir = root / "venv" / "bin"
+    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", HOME=str(root / "home"),
+               XDG_CACHE_HOME=str(root / "cache"), COLUMNS="100")  # fmt: skip
+    return bin_dir, env
+
+
+def test_init_then_build_check_send_publish_preview_outside_the_repository(installed, tmp_path):
+    bin_dir, env = installed
+    newsletter = bin_dir / "newsletter"
+    where = run(bin_dir / "python", "-c", "import newsletter_cli; print(newsletter_cli.__file__)",
+                cwd=tmp_path, env=env).stdout  # fmt: skip
+    assert where.startswith(str(bin_dir.parent)), where  # the installed copy, not the repo
+    assert run(newsletter, "--version", cwd=tmp_path, env=env).stdout.startswith("newsletter ")
+
+    made = run(newsletter, "init", "team-news", cwd=tmp_path, env=env).stdout
+    folder = tmp_path / "team-news"
+    assert "Created a newsletter folder in team-news" in made and "cd team-news" in made
+    issue = next((folder / "issues").glob("*.yaml")).relative_to(folder)
+    assert f"newsletter preview {issue}" in made
+    assert (folder / "templates" / "regional-update" / "email.mjml.j2").is_file()
+
+    built = run(newsletter, "build", issue, cwd=folder, env=env).stdout
+    assert "Built Regional Update" in built and (folder / "build" / issue.stem / "index.html").is_file()
+    checked = run(newsletter, "check", issue, cwd=folder, env=env).stdout
+    assert "ready to send (0 errors, 0 warnings" in checked
+    published = run(newsletter, "publish", "--all", cwd=folder, env=env).stdout
+    assert "Published 1 issue(s)" in published and (folder / "site" / "feed.xml").is_file()
+    shots = run(newsletter, "preview", issue, "--screenshot", "shots", cwd=folder, env=env)
+    assert len(list((folder / "shots").glob("*.png"))) == 2, shots.stdout
+    sent = run(newsletter, "send", issue, "--list", "everyone", "--backend", "outbox", "--yes",
+               "--no-link-check", cwd=folder, env=env).stdout  # fmt: skip
+    assert "Nothing left this machine: 11 email file(s)" in sent
+    lists = run(newsletter, "lists", "--json", cwd=folder, env=env).stdout
+    assert '"name": "everyone"' in lists
+
+    # Without its own templates/ the folder uses the template inside the package.
+    shutil.rmtree(folder / "templates")
+    again = run(newsletter, "build", issue, "--out", "again", cwd=folder, env=env).stdout
+    assert "Built Regional Update" in again and (folder / "again" / "index.html").is_file()
+
+
+def test_the_wheel_lists_the_template_once(installed):
+    bin_dir, _ = installed
+    wheel = next(bin_dir.parent.parent.glob("dist/newsletter-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    templates = [n for n in names if "email.mjml.j2" in n]
+    assert templates == ["newsletter_cli/starter/templates/regional-update/email.mjml.j2"]
+    starter = {n for n in names if n.startswith("newsletter_cli/starter/")}
+    on_disk = {
+        p.relative_to(REPO).as_posix()
+        for p in (REPO / "newsletter_cli" / "starter").rglob("*") if p.is_file()
+    }
+    assert starter == on_disk
