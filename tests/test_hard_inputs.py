@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newsletter_cli.checks_dates import london_today
+from newsletter_cli.checks.dates import london_today
 from newsletter_cli.issue import is_placeholder, load_issue
 from newsletter_cli.issue_safety import MAX_NESTING
 

@@ -134,7 +134,7 @@ def new(
 
     Example: newsletter new --date 2025-10-17
     """
-    from newsletter_cli.newissue import start_issue
+    from newsletter_cli.authoring.new_issue import start_issue
 
     day = None
     if when is not None:

@@ -44,7 +44,7 @@ def init(
     """
     from rich.markup import escape
 
-    from newsletter_cli.newproject import create_project
+    from newsletter_cli.authoring.init_project import create_project
 
     made = create_project(folder)
     where = _shown(made.root)

@@ -273,7 +273,7 @@ def prepare_send(
     lists_of: dict[str, tuple[str, ...]] = {}
     left_out: list[Problem] = []
     if test_to:
-        from newsletter_cli.checks_dates import date_findings
+        from newsletter_cli.checks.dates import date_findings
 
         stale = [f for f in date_findings(issue, day) if f.severity == "error"]
         warnings.extend(f"{f.message}: a live send would be refused" for f in stale)

@@ -229,7 +229,7 @@ def test_the_header_counts_the_checks_and_links_to_them(browser, project: Projec
 
 
 def test_an_issue_with_nothing_wrong_says_so_in_the_header(browser, tmp_path: Path) -> None:
-    from newsletter_cli.newproject import create_project
+    from newsletter_cli.authoring.init_project import create_project
 
     made = create_project(tmp_path / "team")
     context, page = _phone_page(browser)

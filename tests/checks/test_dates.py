@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from newsletter_cli.checks import run_checks
-from newsletter_cli.checks_dates import LONDON, london_today
+from newsletter_cli.checks.dates import LONDON, london_today
 from newsletter_cli.delivery.plan import prepare_send
 from newsletter_cli.errors import CheckFailed
 from newsletter_cli.issue import load_issue

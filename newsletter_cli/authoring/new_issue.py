@@ -6,7 +6,7 @@ are still to come on the new issue's date (past events and sittings are dropped)
 Subject and preheader say TODO, so `check` fails until they are written. Below the
 blocks, an example of every block kind is commented out: `check` ignores it until the
 writer copies one in. Every text is written in double quotes (see
-:mod:`newsletter_cli.yamltext`), so an apostrophe or a colon never breaks the file.
+:mod:`newsletter_cli.authoring.yamltext`), so an apostrophe or a colon never breaks the file.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from newsletter_cli.authoring.yamltext import commented, dump
 from newsletter_cli.errors import InputError
 from newsletter_cli.issue import Issue, load_issue
 from newsletter_cli.project import STARTER, Project
 from newsletter_cli.sourcefile import load_yaml, read_text
-from newsletter_cli.yamltext import commented, dump
 
 TODO = "TODO"
 MONTH_YEAR = re.compile(

@@ -76,7 +76,7 @@ def _starter_files() -> list[tuple[Path, Path]]:
 
 def create_project(root: Path, *, today: date | None = None) -> NewProject:
     """Write a working newsletter folder in ``root`` (made if missing); overwrite nothing."""
-    from newsletter_cli.checks_dates import london_today
+    from newsletter_cli.checks.dates import london_today
 
     if root.exists() and not root.is_dir():
         raise InputError("is a file, not a folder", path=root)

@@ -8,9 +8,9 @@ from datetime import date, datetime
 
 import pytest
 
+from newsletter_cli.authoring.new_issue import next_month
 from newsletter_cli.checks import run_checks
 from newsletter_cli.issue import Events, Foreword, load_issue
-from newsletter_cli.newissue import next_month
 
 
 def test_new_starts_from_latest_issue_a_month_on(invoke, project_dir, project):
@@ -114,7 +114,7 @@ def _start_from(project_dir, awkward: str = "Plain", name: str = "2025-09-team.y
     escaped = awkward.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
     source.write_text(SOURCE.format(awkward=escaped, raw=awkward), encoding="utf-8")
     assert load_issue(source).blocks[0].heading == awkward
-    from newsletter_cli.newissue import start_issue
+    from newsletter_cli.authoring.new_issue import start_issue
     from newsletter_cli.project import Project
 
     return start_issue(Project(project_dir), source=source, when=date(2025, 10, 17))
@@ -173,7 +173,7 @@ def test_an_issue_without_a_guide_gets_the_starters(project_dir):
 
 
 def next_issue(project_dir):
-    from newsletter_cli.newissue import new_issue
+    from newsletter_cli.authoring.new_issue import new_issue
     from newsletter_cli.project import Project
 
     return new_issue(Project(project_dir))

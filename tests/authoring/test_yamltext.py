@@ -8,7 +8,7 @@ import random
 import pytest
 from ruamel.yaml import YAML
 
-from newsletter_cli.yamltext import commented, dump
+from newsletter_cli.authoring.yamltext import commented, dump
 
 AWKWARD = [
     "children's", "a: b", "ends with a colon:", "# not a comment", "*star", "&anchor", "!tag",

@@ -237,7 +237,7 @@ def run_checks(
     Dates are compared with ``today`` (default: today in Europe/London; a scheduled
     send passes the day it goes). With ``test_send`` an event already over is a warning.
     """
-    from newsletter_cli.checks_dates import date_findings, london_today
+    from newsletter_cli.checks.dates import date_findings, london_today
     from newsletter_cli.render import render_email
 
     report = CheckReport(path=str(issue.path or issue.name))
