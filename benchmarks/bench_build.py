@@ -5,6 +5,7 @@ Run: .venv/bin/python benchmarks/bench_build.py [runs]
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -12,6 +13,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+#: Time the tool as installed: pip writes Python's bytecode cache at install time, so the
+#: children may too (an environment's PYTHONDONTWRITEBYTECODE=1 would recompile every run).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 REPO = Path(__file__).resolve().parent.parent
 ISSUE = "issues/2025-09-regional-update.yaml"

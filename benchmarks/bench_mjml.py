@@ -22,6 +22,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+#: Time the tool as installed: pip writes Python's bytecode cache at install time, so the
+#: children may too (an environment's PYTHONDONTWRITEBYTECODE=1 would recompile every run).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 REPO = Path(__file__).resolve().parent.parent
 NODE_PREFIX = REPO / "benchmarks" / ".node"
 MJML_BIN = NODE_PREFIX / "node_modules" / ".bin" / "mjml"

@@ -20,6 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+#: Time the tool as installed: pip writes Python's bytecode cache at install time, so the
+#: children may too (an environment's PYTHONDONTWRITEBYTECODE=1 would recompile every run).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = ("issues/2025-09-regional-update.yaml", "issues/2025-04-regional-update.yaml")
 ISSUES = 24
