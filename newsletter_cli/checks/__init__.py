@@ -37,13 +37,10 @@ class Finding:
     path: str | None = None
 
 
-@dataclass
-class CheckReport:
-    """All findings for one issue file."""
+class Findings:
+    """Errors and warnings of a report that holds ``findings``."""
 
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    html_bytes: int = 0
+    findings: list[Finding]
 
     @property
     def errors(self) -> list[Finding]:
@@ -52,6 +49,15 @@ class CheckReport:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
+
+
+@dataclass
+class CheckReport(Findings):
+    """All findings for one issue file."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    html_bytes: int = 0
 
     @property
     def ok(self) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from newsletter_cli.checks import Findings
 from newsletter_cli.links.cache import FILE_NAME, LinkCache
 from newsletter_cli.links.collect import Collector, Source, Target, html_addresses, issue_links
 from newsletter_cli.links.probe import LinkResult, try_url
@@ -34,19 +35,11 @@ _ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
 
 @dataclass
-class LinkReport:
+class LinkReport(Findings):
     """Every address tried, what it gave, and the findings to show."""
 
     results: list[tuple[Target, LinkResult]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
 
     def count(self, how: str) -> int:
         return sum(result.how == how for _t, result in self.results)
