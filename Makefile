@@ -1,15 +1,15 @@
-# Two commands on a fresh machine: `make demo` and `make test`.
+# Two commands on a fresh machine: `make demo` and `make test`. `make docs` builds the manual.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean browser spamassassin postgres
+.PHONY: demo test docs docs-check lint bench clean browser spamassassin postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,docs]'
 	touch $(STAMP)
 
 ## Set up and build the September 2025 sample issue (no keys, no network).
@@ -20,9 +20,20 @@ demo: $(STAMP)
 	$(BIN)/newsletter publish --all
 
 ## Set up (Chromium, SpamAssassin and PostgreSQL included) and run the whole test suite.
-test: $(STAMP) browser spamassassin postgres
+test: $(STAMP) browser spamassassin postgres docs-check
 	$(BIN)/ruff check newsletter_cli tests benchmarks
 	$(BIN)/pytest -q
+
+## The manual (docs/, mkdocs.yml): regenerate the command reference, build into docs-site/.
+DOCS_ENV := NO_MKDOCS_2_WARNING=1
+docs: $(STAMP)
+	$(BIN)/cog -r -I docs docs/reference/cli.md
+	$(DOCS_ENV) $(BIN)/mkdocs build --strict
+
+## The command reference matches the commands, and the manual builds with --strict.
+docs-check: $(STAMP)
+	$(BIN)/cog --check -I docs docs/reference/cli.md
+	$(DOCS_ENV) $(BIN)/mkdocs build --strict
 
 ## Debian's Chromium for the browser tests, installed when missing.
 browser:
@@ -54,4 +65,4 @@ bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) build outbox site .newsletter
+	rm -rf $(VENV) build outbox site docs-site .newsletter

@@ -1,4 +1,5 @@
-"""The README's GitHub Pages workflow: valid YAML, installs the project, uploads what it publishes."""
+"""The manual's GitHub Pages workflow (docs/web-edition.md): valid YAML, installs the project,
+uploads what it publishes."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def workflow() -> dict:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### On GitHub Pages"):]
+    page = (REPO / "docs" / "web-edition.md").read_text(encoding="utf-8")
+    section = page[page.index("## On GitHub Pages"):]
     block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
     assert block, "no ```yaml block under 'On GitHub Pages'"
     return YAML(typ="safe").load(block[1])
