@@ -11,7 +11,8 @@ probe the office network. A link the author wrote to an intranet address is stil
 Names are looked up once, by a resolver the caller may give (tests map ``.test`` names
 to 127.0.0.1), and the connection goes to exactly the address that was checked, so a
 name that answers differently the second time (DNS rebinding) cannot slip past. Through
-an HTTP proxy (``https_proxy`` and the like) the proxy connects, as before.
+an HTTP proxy (``https_proxy`` and the like) the proxy connects, as before; a name this
+machine cannot look up is then left to the proxy (only its address literal is checked).
 """
 
 from __future__ import annotations
@@ -68,11 +69,23 @@ def addresses_for(url: str, origin: str, resolve: Resolver) -> list[str]:
     try:
         addresses = [str(ipaddress.ip_address(host))]
     except ValueError:
-        addresses = list(resolve(host, port))
+        try:
+            addresses = list(resolve(host, port))
+        except socket.gaierror:
+            if not through_proxy(url):
+                raise
+            addresses = []  # only the proxy can look it up: it connects, not us
     inside = [a for a in addresses if is_internal(a)]
     if host != origin and inside:
         raise Refused(f"an internal address ({inside[0]}) of another host than the link's")
     return addresses
+
+
+def through_proxy(url: str) -> bool:
+    """True when the environment sends ``url`` through a proxy (``https_proxy``...)."""
+    scheme = urlsplit(url).scheme.lower()
+    proxies = urllib.request.getproxies()
+    return scheme in proxies and not urllib.request.proxy_bypass(host_of(url))
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -130,3 +130,17 @@ def test_public_addresses_and_the_links_own_host_are_allowed():
     assert addresses_for("http://site.test:8080/x", "site.test", public) == ["192.168.1.20"]
     with pytest.raises(Refused, match=r"\(10\.0\.0\.7\)"):  # one internal address is enough
         addresses_for("http://mixed.test/x", "site.test", public)
+
+
+def test_through_a_proxy_a_name_only_the_proxy_knows_is_still_tried(server, monkeypatch):
+    # Offices often reach the web through a proxy and cannot look names up themselves.
+    for name in ("no_proxy", "NO_PROXY", "http_proxy", "HTTP_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", server.url)
+    result = try_url("http://outside.test/page", resolve=SITE, **QUICK)
+    assert server.hits[("HEAD", "http://outside.test/page")] == 1  # asked the proxy for it
+    assert (result.level, result.kind) == ("error", "missing")
+    server.routes["http://outside.test/away"] = (302, 302, "http://10.0.0.1/admin/")
+    refused = try_url("http://outside.test/away", resolve=SITE, **QUICK)
+    assert (refused.level, refused.kind) == ("error", "refused")
+    assert "(10.0.0.1)" in refused.message
