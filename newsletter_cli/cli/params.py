@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.tabular import CSV_HELP
+
 ISSUE_HELP = "The issue file, e.g. issues/2025-09-regional-update.yaml."
 
 
@@ -36,5 +38,7 @@ ListOpt = Annotated[
         help="Build the version one list's members see, personalised.",
     ),
 ]  # fmt: skip
-AsCsv = Annotated[bool, typer.Option("--csv", help="CSV on stdout (for Excel or a script).")]
+AsCsv = Annotated[
+    bool, typer.Option("--csv", help=f"CSV on stdout (for Excel or a script). {CSV_HELP}")
+]
 AsJson = Annotated[bool, typer.Option("--json", help="JSON on stdout (for a script).")]

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from newsletter_cli.cli.output import console, err_console
-from newsletter_cli.cli.tabular import Column, choose_format, emit
+from newsletter_cli.cli.tabular import CSV_HELP, Column, choose_format, emit
 
 #: The columns of ``--csv`` and ``--json``: one row per figure (see Report.rows).
 ROW_COLUMNS = tuple(
@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
                          help="Every live SendGrid send of this issue (file or name)."),
         ] = None,
         as_csv: Annotated[
-            bool, typer.Option("--csv", help="Every figure as CSV on stdout.")
+            bool, typer.Option("--csv", help=f"Every figure as CSV on stdout. {CSV_HELP}")
         ] = False,
         as_json: Annotated[
             bool, typer.Option("--json", help="Every figure as JSON on stdout.")

@@ -5,6 +5,11 @@ nothing else does (messages go to stderr), so ``newsletter history ... --csv > p
 is a clean file. Times are UK time: "1 October 2025, 9:02am" in the table, ISO 8601 with
 the offset in CSV and JSON.
 
+CSV is written for spreadsheets (see :func:`spreadsheet_cell`): a text cell that starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'`` in front, so Excel
+shows it as text and never runs it as a formula (OWASP's rule against CSV injection).
+Numbers stay numbers, negative ones too. JSON is written as it is.
+
 A table that does not fit the terminal (a phone-sized window, 60 columns) is shown as
 records instead: the first column as a heading, then one "Heading: value" line for each
 other column, wrapped between words. Nothing is cut in the middle of a word.
@@ -23,6 +28,10 @@ from typing import Any
 from newsletter_cli.errors import InputError
 
 FORMATS = ("table", "csv", "json")
+#: What a spreadsheet may take as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Said in the --help of every --csv option.
+CSV_HELP = "Cells starting with = + - @ are prefixed with ' for spreadsheets."
 
 
 @dataclass(frozen=True)
@@ -58,10 +67,23 @@ def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], fmt: str)
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([c.key for c in columns])
         for row in rows:
-            writer.writerow([_text(row.get(c.key), "; ", iso=True) for c in columns])
+            writer.writerow([spreadsheet_cell(row.get(c.key)) for c in columns])
     else:
         _table(rows, columns)
     sys.stdout.flush()
+
+
+def spreadsheet_cell(value: Any) -> str:
+    """One CSV cell: text that a spreadsheet would run as a formula gets a leading ``'``.
+
+    Checked on the cell exactly as written (nothing stripped first, so a tab followed by
+    ``=`` is caught). An int or float is a plain number and is written as it is (-3 stays
+    -3); anything else, text from a file included, is checked.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    text = _text(value, "; ", iso=True)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _table(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> None:

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from newsletter_cli.checks import Findings
 from newsletter_cli.links.cache import FILE_NAME, LinkCache
 from newsletter_cli.links.collect import Collector, Source, Target, html_addresses, issue_links
+from newsletter_cli.links.hops import Resolver
 from newsletter_cli.links.probe import LinkResult, try_url
 
 if TYPE_CHECKING:
@@ -151,8 +152,12 @@ def check_links(
     retry_delay: float = 1.0,
     workers: int = WORKERS,
     now: float | None = None,
+    resolve: Resolver | None = None,
 ) -> LinkReport:
-    """Try every address in ``issue``'s email and web page; nothing here raises for a bad link."""
+    """Try every address in ``issue``'s email and web page; nothing here raises for a bad link.
+
+    ``resolve`` looks host names up (the system's resolver unless given).
+    """
     from newsletter_cli.config import load_config
     from newsletter_cli.site.urls import site_base
 
@@ -178,7 +183,10 @@ def check_links(
             remote.append(url)
     if remote:
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(remote)))) as pool:
-            tried = pool.map(lambda u: try_url(u, timeout=timeout, retry_delay=retry_delay), remote)
+            tried = pool.map(
+                lambda u: try_url(u, timeout=timeout, retry_delay=retry_delay, resolve=resolve),
+                remote,
+            )
             for result in tried:
                 results[result.url] = result
                 cache.put(result)

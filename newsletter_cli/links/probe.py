@@ -8,7 +8,9 @@ from a thread pool in :mod:`newsletter_cli.links.check`.
 Outcomes: 404 and 410, and a name that does not exist (DNS), are errors; 401,
 403 and 429 (what bot protection answers), 5xx, timeouts and refused connections
 are warnings once a second try gives the same; a permanent redirect (301, 308) is
-a warning naming where the link should point now.
+a warning naming where the link should point now. A redirect that leaves the web or
+leads into another host's internal network (see :mod:`.hops`) is an error, and nothing
+is opened or requested there.
 """
 
 from __future__ import annotations
@@ -20,7 +22,16 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from http.client import HTTPException
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
+
+from newsletter_cli.links.hops import (
+    Refused,
+    Resolver,
+    addresses_for,
+    host_of,
+    opener,
+    system_resolver,
+)
 
 USER_AGENT = "Mozilla/5.0 (compatible; newsletter-link-check/0.1)"
 MAX_REDIRECTS = 10
@@ -32,6 +43,8 @@ RETRY = {401, 403, 429}  # and every 5xx
 MISSING = {404: "404 Not Found", 410: "410 Gone"}
 MAX_WAIT = 5.0  # seconds: the most a Retry-After makes us wait before the second try
 NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+#: How much of a refused hop's address a message shows (a data: address can be long).
+SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -61,17 +74,9 @@ class _Answer:
     url: str
     status: int | None = None
     hops: list[tuple[int, str]] = field(default_factory=list)
-    failure: str | None = None  # dns, dns-temporary, timeout, connect, tls, redirects
+    failure: str | None = None  # dns, dns-temporary, timeout, connect, tls, redirects, refused
     detail: str = ""
     retry_after: float | None = None
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - urllib's signature
-        return None  # each hop is followed by hand, so it can be reported
-
-
-_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 def _retry_after(headers) -> float | None:
@@ -79,12 +84,15 @@ def _retry_after(headers) -> float | None:
     return float(value) if value.isdigit() else None
 
 
-def _request(url: str, method: str, timeout: float) -> tuple[int, object]:
+def _request(
+    url: str, method: str, timeout: float, addresses: list[str]
+) -> tuple[int, object]:
+    """One request to ``url``, connecting only to ``addresses`` (checked by the caller)."""
     request = urllib.request.Request(
         url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
     )
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with opener(host_of(url), addresses).open(request, timeout=timeout) as response:
             return response.status, response.headers  # the body is never read
     except urllib.error.HTTPError as exc:
         exc.close()
@@ -106,25 +114,28 @@ def _failure(exc: BaseException, timeout: float) -> tuple[str, str]:
     return "connect", f"the connection failed ({reason})"
 
 
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().rstrip(".")
+def attempt(url: str, timeout: float, resolve: Resolver = system_resolver) -> _Answer:
+    """One try: HEAD (then GET if HEAD is refused), following up to 10 redirects.
 
-
-def attempt(url: str, timeout: float) -> _Answer:
-    """One try: HEAD (then GET if HEAD is refused), following up to 10 redirects."""
+    Each address is checked (:func:`.hops.addresses_for`) before anything is sent to it.
+    """
     answer = _Answer(url)
     current = url
     for _ in range(MAX_REDIRECTS + 1):
-        host = _host(current)
+        host = host_of(current)
         if host == "invalid" or host.endswith(".invalid"):
             # RFC 6761: such names never resolve, and resolvers should say so at once.
             answer.failure, answer.detail = "dns", "the name does not exist (DNS)"
             answer.url = current
             return answer
         try:
-            status, headers = _request(current, "HEAD", timeout)
+            addresses = addresses_for(current, host_of(url), resolve)
+            status, headers = _request(current, "HEAD", timeout, addresses)
             if status in HEAD_REFUSED:
-                status, headers = _request(current, "GET", timeout)
+                status, headers = _request(current, "GET", timeout, addresses)
+        except Refused as exc:
+            answer.failure, answer.detail, answer.url = "refused", str(exc), current
+            return answer
         except (urllib.error.URLError, OSError, HTTPException, ValueError) as exc:
             answer.failure, answer.detail = _failure(exc, timeout)
             answer.url = current
@@ -146,7 +157,12 @@ def judge(url: str, answer: _Answer) -> tuple[str, str, str, bool]:
     moved = [(code, where) for code, where in answer.hops if code in PERMANENT]
     via = f" (redirected to {answer.url})" if answer.hops else ""
     if answer.failure == "dns":
-        return "error", "dns", f"{answer.detail}: {_host(answer.url)}", False
+        return "error", "dns", f"{answer.detail}: {host_of(answer.url)}", False
+    if answer.failure == "refused":
+        shown = answer.url if len(answer.url) <= SHOWN else answer.url[: SHOWN - 3] + "..."
+        code = f" ({answer.hops[-1][0]})" if answer.hops else ""
+        message = f"redirected{code} to {shown}: {answer.detail}; not followed"
+        return "error", "refused", message, False
     if answer.failure == "redirects":
         return "warning", "redirects", answer.detail, False
     if answer.failure is not None:
@@ -172,16 +188,22 @@ def judge(url: str, answer: _Answer) -> tuple[str, str, str, bool]:
     return "ok", "ok", "", False
 
 
-def try_url(url: str, *, timeout: float = 10.0, retry_delay: float = 1.0) -> LinkResult:
-    """Try ``url``; a warning that may pass (bot protection, 5xx, timeout) is tried once more."""
-    answer = attempt(url, timeout)
+def try_url(
+    url: str, *, timeout: float = 10.0, retry_delay: float = 1.0, resolve: Resolver | None = None
+) -> LinkResult:
+    """Try ``url``; a warning that may pass (bot protection, 5xx, timeout) is tried once more.
+
+    ``resolve`` looks names up (the system's resolver unless given; tests give their own).
+    """
+    resolve = resolve or system_resolver
+    answer = attempt(url, timeout, resolve)
     level, kind, message, again = judge(url, answer)
     attempts = 1
     if again:
         wait = min(answer.retry_after, MAX_WAIT) if answer.retry_after else retry_delay
         if wait > 0:
             time.sleep(wait)
-        answer = attempt(url, timeout)
+        answer = attempt(url, timeout, resolve)
         level, kind, message, _ = judge(url, answer)
         attempts = 2
         if level != "ok":

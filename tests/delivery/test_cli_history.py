@@ -154,3 +154,28 @@ def test_history_reads_well_in_a_60_column_terminal(invoke, project_dir):
     assert "Reason: already received this issue in send" in " ".join(proof.split())
     wide = run_in_terminal("history", network_send, "--recipients", cwd=project_dir, columns=320)
     assert re.search(r"^Email\s+┃ Name\s+┃ Organisation", wide, re.M)  # a table when it fits
+
+
+def test_recipients_csv_neutralises_formulas_and_json_keeps_them(invoke, project_dir):
+    from spreadsheet import DDE, HYPERLINK, MINUS, add_hostile_contacts, formulas, neutralised
+
+    hostile = add_hostile_contacts(project_dir)
+    ready(project_dir)
+    assert invoke("send", SEPTEMBER, "--list", "dcs", "--yes").exit_code == 0
+    (send_id,) = sends(invoke)
+    for args in ((send_id, "--recipients"), ("--issue", SEPTEMBER, "--recipients")):
+        result = invoke("history", *args, "--csv")
+        assert result.exit_code == 0, result.output
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert formulas(rows) == []
+        by_email = {r["email"]: r for r in rows}
+        assert set(hostile) <= set(by_email)
+        assert by_email[hostile[0]]["name"] == "'" + HYPERLINK
+        assert by_email[hostile[1]]["name"] == "'" + DDE
+        assert by_email[hostile[2]]["name"] in neutralised("\t=cmd")
+        assert by_email[hostile[2]]["organisation"] == "'" + HYPERLINK
+        assert by_email[hostile[3]]["organisation"] == "'" + MINUS
+    data = json.loads(invoke("history", send_id, "--recipients", "--json").stdout)
+    assert {r["email"]: r["name"] for r in data}[hostile[0]] == HYPERLINK
+    text = " ".join(invoke("history", "--help").output.split())
+    assert "Cells starting with = + - @ are prefixed with ' for spreadsheets" in text

@@ -14,3 +14,11 @@ def server() -> Iterator[LinkServer]:
     running = LinkServer().start()
     yield running
     running.stop()
+
+
+@pytest.fixture
+def internal() -> Iterator[LinkServer]:
+    """A second server standing for an address inside the office network (an admin page)."""
+    running = LinkServer().start()
+    yield running
+    running.stop()

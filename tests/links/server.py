@@ -40,6 +40,10 @@ class LinkServer:
     def __init__(self, site: Path | None = None) -> None:
         self.hits: Counter[tuple[str, str]] = Counter()
         self.site = site
+        #: Every connection accepted, a request in it or not (an ftp: client sends none).
+        self.connections = 0
+        #: This server's own routes (redirects to another server's port), before ROUTES.
+        self.routes: dict[str, tuple[int, int, str | None]] = {}
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -63,7 +67,7 @@ class LinkServer:
                         rel += "index.html"
                     file = server.site / rel
                     return self._reply(200 if file.is_file() else 404)
-                head, get, location = ROUTES.get(path, (404, 404, None))
+                head, get, location = server.routes.get(path) or ROUTES.get(path, (404, 404, None))
                 return self._reply(head if self.command == "HEAD" else get, location)
 
             def _reply(self, status: int, location: str | None = None) -> None:
@@ -79,15 +83,24 @@ class LinkServer:
 
             do_HEAD = do_GET = _answer
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Counting(ThreadingHTTPServer):
+            def verify_request(self, request: object, client_address: object) -> bool:
+                server.connections += 1
+                return True
+
+        self.httpd = Counting(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
 
     @property
+    def port(self) -> int:
+        return self.httpd.server_address[1]
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> LinkServer:
         self.thread.start()

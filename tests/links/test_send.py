@@ -58,3 +58,36 @@ def test_test_sends_and_the_library_default_do_not_try_links(invoke, sendable, s
     assert plan.recipients and server.hits == {}
     with pytest.raises(CheckFailed, match="1 link\\(s\\) do not work"):
         prepare_send(sendable, ISSUE, ["dcs"], dry_run=True, link_check=True)
+
+
+def test_a_redirect_into_another_hosts_network_blocks_a_live_send(invoke, sendable, server,
+                                                                  internal):  # fmt: skip
+    # The link is written with the name localhost; it redirects to the address 127.0.0.1,
+    # another host, where an admin page stands for the office network.
+    path = sendable.root / ISSUE
+    server.routes["/to-admin"] = (302, 302, f"http://127.0.0.1:{internal.port}/admin/")
+    link = f"http://localhost:{server.port}/to-admin"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"{server.url}/missing", link))
+    result = invoke("send", ISSUE, "--list", "dcs", "--yes")
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    line = line_of(path, '- text: "Book a place"')
+    assert f"{ISSUE}:{line}: 1 link(s) do not work; nothing was sent" in text
+    assert (f"{link}: redirected (302) to http://127.0.0.1:{internal.port}/admin/: an internal "
+            "address (127.0.0.1) of another host than the link's; not followed") in text
+    assert internal.connections == 0 and internal.hits == {}
+    assert not (sendable.root / "outbox").exists()
+
+
+def test_a_redirect_to_a_file_blocks_a_live_send_and_opens_nothing(invoke, sendable, server):
+    path = sendable.root / ISSUE
+    server.routes["/to-file"] = (302, 302, "file:///nonexistent/path")
+    path.write_text(path.read_text(encoding="utf-8").replace("/missing", "/to-file"))
+    result = invoke("send", ISSUE, "--list", "dcs", "--yes")
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    assert "1 link(s) do not work; nothing was sent" in text
+    assert (f"{server.url}/to-file: redirected (302) to file:///nonexistent/path: not a web "
+            "address (only http: and https: are followed, not file:); not followed") in text
+    assert "No such file" not in text and "Errno" not in text
+    assert not (sendable.root / "outbox").exists()

@@ -184,3 +184,42 @@ def test_lists_read_well_in_a_60_column_terminal(project_dir: Path) -> None:
     assert ("aisha.ashworth@birminghamchildrenstrust.example.org Dr Aisha Ashworth · "
             "Birmingham Children's Trust · Director of Children's Services [dcs, riia-sponsor]"
             in " ".join(shown.split()))  # fmt: skip
+
+
+def test_lists_csv_neutralises_formulas_and_json_keeps_them(invoke, project_dir: Path) -> None:
+    import json
+
+    from spreadsheet import DDE, HYPERLINK, MINUS, TAB, add_hostile_contacts, formulas, read_csv
+
+    lists = project_dir / "recipients" / "lists.yaml"
+    lists.write_text(lists.read_text(encoding="utf-8").replace(
+        "description: Directors of Children's Services", f'description: "{DDE}"'),
+        encoding="utf-8")  # fmt: skip
+    add_hostile_contacts(project_dir)
+    listed = invoke("lists", "--csv")
+    assert listed.exit_code == 0, listed.output
+    overview = read_csv(listed.stdout)
+    assert formulas(overview) == []
+    assert {r["name"]: r["description"] for r in overview}["dcs"] == "'" + DDE
+    shown = invoke("lists", "show", "dcs", "--csv")
+    assert shown.exit_code == 0, shown.output
+    rows = read_csv(shown.stdout)
+    assert formulas(rows) == []
+    by_email = {r["email"]: r for r in rows}
+    assert by_email["evil.one@walsall.example.org"]["name"] == "'" + HYPERLINK
+    assert by_email["evil.two@walsall.example.org"]["name"] == "'" + DDE
+    assert by_email["evil.two@walsall.example.org"]["organisation"] in ("'" + TAB, "'=cmd")
+    assert by_email["evil.three@walsall.example.org"]["organisation"] == "'" + HYPERLINK
+    assert by_email["evil.four@walsall.example.org"]["organisation"] == "'" + MINUS
+    as_json = json.loads(invoke("lists", "show", "dcs", "--json").stdout)
+    names = {r["email"]: r["name"] for r in as_json}
+    assert names["evil.one@walsall.example.org"] == HYPERLINK  # JSON as it is
+    assert names["evil.four@walsall.example.org"] == "+Plus Sign"
+    described = json.loads(invoke("lists", "--json").stdout)
+    assert {r["name"]: r["description"] for r in described}["dcs"] == DDE
+
+
+def test_every_lists_csv_option_says_so_in_its_help(invoke) -> None:
+    for command in (("lists",), ("lists", "show")):
+        text = " ".join(invoke(*command, "--help").output.split())
+        assert "Cells starting with = + - @ are prefixed with ' for spreadsheets" in text

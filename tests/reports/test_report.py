@@ -194,3 +194,26 @@ def test_no_statistics_yet(project, project_dir, fake, api):
 def test_client_is_the_real_one(fake):
     api = client(API_KEY, fake.url)
     assert type(api).__module__.startswith("sendgrid")
+
+
+def test_csv_neutralises_formulas_and_json_keeps_them(invoke, project_dir, fake, env):
+    from spreadsheet import HYPERLINK, MINUS, add_hostile_contacts, formulas, read_csv
+
+    hostile = add_hostile_contacts(project_dir)
+    send_id = send(invoke, project_dir, env, "dcs")
+    for email in hostile:
+        fake.act(email, "open", at=time.time() + 3600)
+    result = invoke("report", send_id, "--csv", env=env)
+    assert result.exit_code == 0, result.output
+    rows = read_csv(result.stdout)
+    assert formulas(rows) == []
+    people = {r["name"]: r for r in rows if r["section"] == "recipient"}
+    assert people[hostile[2]]["organisation"] == "'" + HYPERLINK
+    assert people[hostile[3]]["organisation"] == "'" + MINUS
+    groups = {r["name"] for r in rows if r["section"] == "organisation"}
+    assert {"'" + HYPERLINK, "'" + MINUS} <= groups
+    assert all(r["value"].lstrip("-").isdigit() for r in rows)  # figures stay numbers
+    data = json.loads(invoke("report", send_id, "--json", env=env).stdout)
+    assert HYPERLINK in {r["organisation"] for r in data}
+    text = " ".join(invoke("report", "--help").output.split())
+    assert "Cells starting with = + - @ are prefixed with ' for spreadsheets" in text
