@@ -43,8 +43,10 @@ def _article(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return body if body is not None else root
 
 
-def _inline(element: lxml.html.HtmlElement) -> tuple[str, str, list[tuple[str, str]]]:
-    """(plain text, Markdown, links) of one block's content."""
+def _inline(
+    element: lxml.html.HtmlElement, flatten: bool = False
+) -> tuple[str, str, list[tuple[str, str]]]:
+    """(plain text, Markdown, links) of one block's content (a table cell's: all of it)."""
     plain: list[str] = []
     marked: list[str] = []
     links: list[tuple[str, str]] = []
@@ -60,7 +62,10 @@ def _inline(element: lxml.html.HtmlElement) -> tuple[str, str, list[tuple[str, s
                 plain.append(" ")
                 marked.append(" ")
             elif child.tag in BLOCKS or child.tag in ("ul", "ol", "table"):
-                pass  # read as a block of its own
+                if flatten:
+                    plain.append(" ")
+                    marked.append(" ")
+                    walk(child)
             else:
                 _child(child)
             if child.tail:
@@ -91,7 +96,7 @@ def _inline(element: lxml.html.HtmlElement) -> tuple[str, str, list[tuple[str, s
 
 
 def _row(row: lxml.html.HtmlElement, number: int) -> Para | None:
-    cells = [_inline(cell) for cell in row if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
+    cells = [_inline(cell, flatten=True) for cell in row if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
     cells = [cell for cell in cells if cell[0]]
     if not cells:
         return None
@@ -141,6 +146,11 @@ def _paras(article, numbered: bool) -> list[Para]:
 
 def read_html(markup: str | bytes, name: str, *, numbered: bool = False) -> Source:
     """The article of a web page as paragraphs; ``numbered`` counts paragraphs, not lines."""
+    if isinstance(markup, bytes) and not re.search(rb"<meta[^>]+charset", markup[:4096], re.I):
+        try:
+            markup = markup.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
     if isinstance(markup, str):
         markup = markup.encode("utf-8")
         parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
