@@ -123,7 +123,10 @@ def _register() -> None:
         suppressions,
     )
 
-    modules = (init, build, importing, lists, send, history, preview, publish, suppressions, report, journal)
+    modules = (
+        init, build, importing, lists, send, history, preview, publish, suppressions, report,
+        journal,
+    )
     for module in modules:
         module.register(app)
 

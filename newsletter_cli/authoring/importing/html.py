@@ -96,7 +96,8 @@ def _inline(
 
 
 def _row(row: lxml.html.HtmlElement, number: int) -> Para | None:
-    cells = [_inline(cell, flatten=True) for cell in row if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
+    cells = [_inline(cell, flatten=True) for cell in row
+             if isinstance(cell.tag, str) and cell.tag in ("td", "th")]  # fmt: skip
     cells = [cell for cell in cells if cell[0]]
     if not cells:
         return None

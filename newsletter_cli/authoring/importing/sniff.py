@@ -38,7 +38,8 @@ def _check_docx(path: Path, head: bytes) -> None:
             names = set(archive.namelist())
             broken = archive.testzip()
     except (zipfile.BadZipFile, OSError, EOFError):
-        raise InputError("is damaged: Word cannot open it either; save it again", path=path) from None
+        raise InputError("is damaged: Word cannot open it either; save it again",
+                         path=path) from None  # fmt: skip
     if "word/document.xml" not in names:
         raise InputError("is a zip file but not a Word document (no word/document.xml)", path=path)
     if broken is not None:

@@ -154,8 +154,8 @@ def _people(heading: Para, paras: list[Para], draft: Draft) -> dict[str, Any] | 
     email = EMAIL.search(" ".join(p.text for p in paras))
     if email:
         person["contact"] = email[0].rstrip(".")
-    draft.notes.append(Note(paras[0].line, f"appointment: {m[1]}, role \"{person['role']}\", "
-                                           f"organisation \"{person['organisation']}\": check them"))
+    said = f"role \"{person['role']}\", organisation \"{person['organisation']}\""
+    draft.notes.append(Note(paras[0].line, f"appointment: {m[1]}, {said}: check them"))
     return {"kind": "people", "heading": heading.text.rstrip(":"),
             "people": [{k: v for k, v in person.items() if v}]}  # fmt: skip
 
