@@ -112,6 +112,7 @@ def _register() -> None:
     from newsletter_cli.cli import (
         build,
         history,
+        importing,
         init,
         journal,
         lists,
@@ -122,7 +123,10 @@ def _register() -> None:
         suppressions,
     )
 
-    modules = (init, build, lists, send, history, preview, publish, suppressions, report, journal)
+    modules = (
+        init, build, importing, lists, send, history, preview, publish, suppressions, report,
+        journal,
+    )
     for module in modules:
         module.register(app)
 
