@@ -284,7 +284,7 @@ def load_issue(path: str | Path, templates_dir: Path | None = None) -> Issue:
     folder, or the built-in one: see :meth:`Project.template_folder`).
     """
     from newsletter_cli.blocks import issue_model
-    from newsletter_cli.issue_safety import refuse_unsafe_text
+    from newsletter_cli.issue_safety import refuse_not_xml, refuse_unsafe_text
 
     path = Path(path)
     data = load_yaml(path)
@@ -294,6 +294,7 @@ def load_issue(path: str | Path, templates_dir: Path | None = None) -> Issue:
             path=path,
             line=1,
         )
+    refuse_not_xml(data, path)
     template = data.get("template", Issue.model_fields["template"].default)
     model = issue_model(templates_dir or _project(path), template)
     issue = validate(model, data, path)
