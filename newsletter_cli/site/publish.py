@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from newsletter_cli.calendar import calendar_entries
 from newsletter_cli.config import load_config
 from newsletter_cli.errors import InputError
-from newsletter_cli.issue import Issue, load_issue
+from newsletter_cli.issue import PLAIN_NAME, Issue, load_issue
 from newsletter_cli.site import feed, images, page
 from newsletter_cli.site.urls import FEED, IMAGES, SITEMAP, site_base
 
@@ -105,6 +105,15 @@ def _unique(issues: list[Issue]) -> list[Issue]:
     return list(seen.values())
 
 
+def refuse_broken_images(issue: Issue, project: Project, config) -> None:
+    """InputError for the first image `check` calls an error, in its words, file and line."""
+    from newsletter_cli.site.checks import image_findings
+
+    for finding in image_findings(issue, project, config):
+        if finding.severity == "error":
+            raise InputError(finding.message, path=finding.path or issue.path, line=finding.line)
+
+
 def _entries(issues: list[Issue], config) -> list[page.IndexEntry]:
     entries = [
         page.IndexEntry(
@@ -137,12 +146,15 @@ def publish(
     if not everything:
         names = {i.name for i in chosen}
         for path in issue_files(project):
-            if path.stem not in names and (out / path.stem / "index.html").is_file():
+            name = path.stem
+            if PLAIN_NAME.match(name) and name not in names and (out / name / "index.html").is_file():
                 listed.append(load_issue(path))
         listed = _unique(listed)
     site = page.SiteInfo.of(project, config, base)
     writer = _Writer(result)
     used_images: dict[str, images.PreparedImage] = {}
+    for issue in chosen:
+        refuse_broken_images(issue, project, config)
     for issue in sorted(chosen, key=lambda i: i.name):
         page.require_template(issue, project)
         folder = out / issue.name
