@@ -22,10 +22,21 @@ def set_logo(project_dir, value: str) -> int:
     return text[: text.index("logo = ")].count("\n") + 1
 
 
-BAD = ['"javascript:alert(1)"', '"JavaScript:alert(1)"', '"java\\tscript:alert(1)"',
-       '"file:///etc/passwd"', '"data:image/png;base64,AAAA"', '"http://example.org/logo.png"',
-       '"//evil.example/logo.png"', '"ftp://example.org/logo.png"', '"/etc/passwd.png"',
-       '"images/../../secret.png"', '"logo.png"', '"https://"', '"https://exa mple.org/x.png"']
+BAD = [
+    '"javascript:alert(1)"',
+    '"JavaScript:alert(1)"',
+    '"java\\tscript:alert(1)"',
+    '"file:///etc/passwd"',
+    '"data:image/png;base64,AAAA"',
+    '"http://example.org/logo.png"',
+    '"//evil.example/logo.png"',
+    '"ftp://example.org/logo.png"',
+    '"/etc/passwd.png"',
+    '"images/../../secret.png"',
+    '"logo.png"',
+    '"https://"',
+    '"https://exa mple.org/x.png"',
+]
 
 
 @pytest.mark.parametrize("value", BAD)
@@ -46,8 +57,14 @@ def test_check_and_build_stop_with_exit_2(invoke, project_dir, command):
     assert not (project_dir / "build").exists()
 
 
-@pytest.mark.parametrize("value", ['"https://cdn.example.org/logo.png"',
-                                   '"images/regional-update-logo.png"', '"images/brand/logo.png"'])
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"https://cdn.example.org/logo.png"',
+        '"images/regional-update-logo.png"',
+        '"images/brand/logo.png"',
+    ],
+)
 def test_https_and_files_under_images_are_accepted(project_dir, value):
     set_logo(project_dir, value)
     assert load_config(Project(project_dir)).sender.logo == value.strip('"')

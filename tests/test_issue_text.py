@@ -24,11 +24,22 @@ def with_value(project_dir, anchor: str, replacement: str):
 @pytest.mark.parametrize(
     ("anchor", "replacement", "field"),
     [
-        ('title: "Regional Update – September 2025"', 'title: "Regional Update{c} September"', "title"),
+        (
+            'title: "Regional Update – September 2025"',
+            'title: "Regional Update{c} September"',
+            "title",
+        ),
         ('author: "Paul Brewster"', 'author: "Paul{c} Brewster"', "author"),
-        ('heading: "Upcoming Conferences and Events"', 'heading: "Upcoming{c} Events"', "blocks[6].heading"),
-        ('- title: "Participation Conference"', '- title: "Participation{c} Conference"',
-         "blocks[6].events[5].title"),
+        (
+            'heading: "Upcoming Conferences and Events"',
+            'heading: "Upcoming{c} Events"',
+            "blocks[6].heading",
+        ),
+        (
+            '- title: "Participation Conference"',
+            '- title: "Participation{c} Conference"',
+            "blocks[6].events[5].title",
+        ),
     ],
 )
 def test_characters_xml_cannot_carry_are_refused_with_path_and_line(
@@ -44,8 +55,11 @@ def test_characters_xml_cannot_carry_are_refused_with_path_and_line(
 
 
 def test_a_title_with_u_fffe_stops_publish_before_the_feed_is_written(invoke, project_dir):
-    path, line = with_value(project_dir, 'title: "Regional Update – September 2025"',
-                            'title: "Regional Update\\uFFFE September"')
+    path, line = with_value(
+        project_dir,
+        'title: "Regional Update – September 2025"',
+        'title: "Regional Update\\uFFFE September"',
+    )
     result = invoke("publish", SEPTEMBER)
     assert result.exit_code == 2, result.output
     assert f"{SEPTEMBER}:{line}: title: has U+FFFE" in " ".join(result.output.split())
@@ -53,5 +67,7 @@ def test_a_title_with_u_fffe_stops_publish_before_the_feed_is_written(invoke, pr
 
 
 def test_ordinary_text_outside_the_basic_plane_is_fine(project_dir):
-    path, _ = with_value(project_dir, 'author: "Paul Brewster"', 'author: "Paul Brewster 🎉 \\U0001F600"')
+    path, _ = with_value(
+        project_dir, 'author: "Paul Brewster"', 'author: "Paul Brewster 🎉 \\U0001F600"'
+    )
     assert load_issue(path).author == "Paul Brewster 🎉 😀"

@@ -205,7 +205,8 @@ def publish(
         names = {i.name for i in chosen}
         for path in issue_files(project):
             name = path.stem
-            if PLAIN_NAME.match(name) and name not in names and (out / name / "index.html").is_file():
+            page_there = PLAIN_NAME.match(name) and (out / name / "index.html").is_file()
+            if page_there and name not in names:
                 listed.append(load_issue(path))
         listed = _unique(listed)
     site = page.SiteInfo.of(project, config, base)

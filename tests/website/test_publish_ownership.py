@@ -78,7 +78,9 @@ def test_republishing_removes_only_its_own_stale_files(finished):
     ics = sorted((site / "2025-09-regional-update").glob("*.ics"))
     stamp = {p: p.read_bytes() for p in ics}
     text = issue.read_text(encoding="utf-8")
-    issue.write_text(text[: text.index('      - title: "Regional Safeguarding Conference"')], encoding="utf-8")
+    issue.write_text(
+        text[: text.index('      - title: "Regional Safeguarding Conference"')], encoding="utf-8"
+    )
     result = publish(finished)
     gone = [p for p in stamp if not p.exists()]
     assert gone and set(result.removed) == set(gone)
@@ -122,8 +124,12 @@ def test_a_link_at_the_temporary_name_is_not_written_through(finished, tmp_path)
     link = finished.site_dir / "feed.xml.tmp"
     link.symlink_to(target)
     issue = finished.root / SEPTEMBER
-    issue.write_text(issue.read_text(encoding="utf-8").replace(
-        "Regional Update – September 2025", "Regional Update – Sept 2025"), encoding="utf-8")
+    issue.write_text(
+        issue.read_text(encoding="utf-8").replace(
+            "Regional Update – September 2025", "Regional Update – Sept 2025"
+        ),
+        encoding="utf-8",
+    )
     publish(finished)
     assert target.read_text(encoding="utf-8") == "precious\n"
     feed = finished.site_dir / "feed.xml"

@@ -9,15 +9,18 @@ import pytest
 
 from .conftest import SEPTEMBER
 
-ARTICLE = ('  - kind: article\n'
-           '    heading: "Recognising Autism in Children and Young People – Practitioner Perspective"\n')
+ARTICLE = (
+    "  - kind: article\n"
+    '    heading: "Recognising Autism in Children and Young People – Practitioner Perspective"\n'
+)
 
 
 @pytest.mark.parametrize("src", ["/etc/passwd.png", "images/../../secret.png", "images/nope.png"])
 def test_publish_refuses_an_image_check_refuses_with_the_same_message(invoke, finished, src):
     path = finished.root / SEPTEMBER
     text = path.read_text(encoding="utf-8").replace(
-        ARTICLE, ARTICLE + f'    image:\n      src: {src}\n      alt: "A photo"\n')
+        ARTICLE, ARTICLE + f'    image:\n      src: {src}\n      alt: "A photo"\n'
+    )
     path.write_text(text, encoding="utf-8")
     line = text[: text.index(f"src: {src}")].count("\n")  # the image: line above it
     checked = invoke("check", SEPTEMBER)
@@ -31,8 +34,9 @@ def test_publish_refuses_an_image_check_refuses_with_the_same_message(invoke, fi
     assert not (finished.site_dir / "2025-09-regional-update").exists()
 
 
-@pytest.mark.parametrize("command", [("build",), ("publish",),
-                                     ("send", "--list", "dcs", "--yes", "--no-link-check")])
+@pytest.mark.parametrize(
+    "command", [("build",), ("publish",), ("send", "--list", "dcs", "--yes", "--no-link-check")]
+)
 def test_an_issue_file_whose_name_is_not_plain_is_refused(invoke, finished, command):
     odd = finished.root / "issues" / "...yaml"
     shutil.copy(finished.root / SEPTEMBER, odd)
