@@ -62,7 +62,7 @@ def _refuse_foreign(folder: Path, found: list[str]) -> InputError:
         f"holds files that publish did not write ({', '.join(found[:SHOWN])}{more}): publish "
         "writes only into an empty folder or one it made itself; give --out an empty folder "
         "(or a new name) instead",
-        path=folder,
+        path=folder if folder.name else folder.resolve(),  # "." is named in full
     )
 
 
