@@ -27,6 +27,9 @@ from newsletter_cli.sourcefile import describe_loc, read_text
 from newsletter_cli.urls import url_problem
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+_HTTPS = re.compile(r"^https://[^/\s?#]+(/\S*)?$", re.IGNORECASE)
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")  # browsers drop these inside an address
 #: Hosts an unencrypted SMTP connection may go to (a relay or a test server on this machine).
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 SECRET_KEYS = {"api_key", "apikey", "sendgrid_api_key", "key", "token", "password"}
@@ -47,12 +50,38 @@ class Sender(_Section):
     logo: str | None = None
     logo_alt: str | None = None
 
+    @field_validator("logo")
+    @classmethod
+    def _logo(cls, value: str | None) -> str | None:
+        if value and logo_problem(value):
+            raise ValueError(logo_problem(value))
+        return value
+
     @field_validator("from_email", "reply_to")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
         if value is not None and not _EMAIL.match(value):
             raise ValueError("not an email address")
         return value
+
+
+def logo_problem(value: str) -> str | None:
+    """Why ``value`` cannot be the logo: it must be an https:// address or a file under images/."""
+    usable = "use an https:// address or a file under images/ (e.g. images/logo.png)"
+    compact = _IGNORED_IN_URLS.sub("", value)
+    if _SCHEME.match(compact) or compact.startswith(("//", "\\\\")):
+        scheme = _SCHEME.match(compact)
+        if scheme and scheme[1].lower() == "https":
+            return None if _HTTPS.match(value) else "write the full address, e.g. " \
+                "https://www.example.org/logo.png, or a file under images/"
+        what = f"a {scheme[1].lower()}: address" if scheme else "an address without https:"
+        return f"{what} cannot be the logo; {usable}"
+    parts = re.split(r"[/\\]", value)
+    if parts[0] != "images" or len(parts) < 2 or ".." in parts or _IGNORED_IN_URLS.search(
+        value.replace(" ", "")
+    ):
+        return f"{value!r} is not a file under images/; {usable}"
+    return None
 
 
 class Site(_Section):

@@ -35,6 +35,9 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})$")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: An issue name taken from a file name: letters, digits, '-', '_' and '.', never '.' first
+#: (so no '..', no hidden name, nothing a path or a web address would read differently).
+PLAIN_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
 
 
 def is_placeholder(url: str) -> bool:
@@ -236,7 +239,7 @@ class Issue(Model):
         if self.slug:
             return self.slug
         if self._path is not None:
-            return self._path.stem
+            return name_from_file(self._path)
         return f"{self.issue_date.isoformat()}-{re.sub(r'[^a-z0-9]+', '-', self.title.lower())}"
 
     def all_events(self) -> list[tuple[Any, EventDetails]]:
@@ -250,6 +253,18 @@ class Issue(Model):
             elif isinstance(block, Events):
                 found.extend((block, event) for event in block.events)
         return found
+
+
+def name_from_file(path: Path) -> str:
+    """The issue name ``path`` gives (its name without .yaml); InputError unless it is plain."""
+    if not PLAIN_NAME.match(path.stem):
+        raise InputError(
+            f"the file name {path.name!r} cannot name an issue: rename it using letters, "
+            "digits, '-', '_' and '.' (not first), e.g. 2025-10-regional-update.yaml, "
+            "or set slug: in the file",
+            path=path,
+        )
+    return path.stem
 
 
 def _attach_lines(model: Any, data: Any, loc: tuple[Any, ...] = ()) -> None:
@@ -284,7 +299,7 @@ def load_issue(path: str | Path, templates_dir: Path | None = None) -> Issue:
     folder, or the built-in one: see :meth:`Project.template_folder`).
     """
     from newsletter_cli.blocks import issue_model
-    from newsletter_cli.issue_safety import refuse_unsafe_text
+    from newsletter_cli.issue_safety import refuse_not_xml, refuse_unsafe_text
 
     path = Path(path)
     data = load_yaml(path)
@@ -294,11 +309,14 @@ def load_issue(path: str | Path, templates_dir: Path | None = None) -> Issue:
             path=path,
             line=1,
         )
+    refuse_not_xml(data, path)
     template = data.get("template", Issue.model_fields["template"].default)
     model = issue_model(templates_dir or _project(path), template)
     issue = validate(model, data, path)
     issue._path = path
     _attach_lines(issue, data)
+    if issue.slug is None:
+        name_from_file(path)
     refuse_unsafe_text(issue, path)
     return issue
 

@@ -2,6 +2,8 @@
 
 - control characters: none at all in ``title``, ``subject``, ``preheader`` or an address
   (a line break there would split an email header); elsewhere only tabs and line breaks;
+- in every text (and key), characters XML cannot carry (U+FFFE, U+FFFF, lone surrogates; the
+  controls are refused as above): the web page, feed and sitemap could not be read;
 - image addresses (``src``, ``href``) and ``view_online_url`` other than https:// or
   http:// (a relative path such as ``images/photo.jpg`` is allowed for an image);
 - a ``template`` that is not a plain folder name in templates/ (no ``/``, ``\\``, ``..``);
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter_cli.errors import InputError
-from newsletter_cli.sourcefile import describe_loc
+from newsletter_cli.sourcefile import describe_loc, line_of
 from newsletter_cli.urls import url_problem
 
 #: Deepest Markdown accepted (lists, quotes and emphasis inside each other). Real issues
@@ -32,6 +34,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Every level of Markdown nesting needs one of these (a list level adds two: ul and li).
 _MARKERS = re.compile(r"[*_~>\[+.)-]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, LF, CR allowed
+# Not characters in XML 1.0 (lone surrogates, U+FFFE, U+FFFF): a feed holding one is broken.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def _fields(model: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[Any, str, str, tuple]]:
@@ -82,4 +86,34 @@ def refuse_unsafe_text(issue: Any, path: Path) -> None:
         if problem:
             raise InputError(
                 f"{describe_loc(loc)}: {problem}", path=path, line=model.field_line(name)
+            )
+
+
+def _strings(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(loc, text) for every key and text value in parsed YAML, in file order, without
+    recursion (a file nested hundreds deep is refused elsewhere, not here)."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        loc, node = stack.pop()
+        if isinstance(node, str):
+            yield loc, node
+        elif isinstance(node, dict):
+            for key in node:
+                if isinstance(key, str):
+                    yield (*loc, key), key
+            stack.extend(((*loc, k), v) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend(((*loc, i), v) for i, v in reversed(list(enumerate(node))))
+
+
+def refuse_not_xml(data: Any, path: Path) -> None:
+    """InputError at the first text an XML file (page, feed, sitemap) cannot carry."""
+    for loc, text in _strings(data):
+        bad = _NOT_XML.search(text)
+        if bad:
+            raise InputError(
+                f"{describe_loc(loc)}: has U+{ord(bad[0]):04X}, which is not a character a web "
+                "page or feed can carry; delete it (it often comes from copying and pasting)",
+                path=path,
+                line=line_of(data, loc),
             )

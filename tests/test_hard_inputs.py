@@ -247,7 +247,9 @@ def test_a_real_url_that_mentions_todo_is_not_a_placeholder(project, project_dir
 
 def test_emoji_codes_are_printed_as_written(invoke, project_dir):
     (project_dir / "issues" / ":x:.yaml").write_text(
-        clean_issue(body="'[:thumbs_up: \\[bold\\]here\\[/bold\\]](TODO)'"), encoding="utf-8"
+        # A file name that is not a plain issue name needs a slug: (see issue.PLAIN_NAME).
+        clean_issue(body="'[:thumbs_up: \\[bold\\]here\\[/bold\\]](TODO)'") + "slug: x-issue\n",
+        encoding="utf-8",
     )
     result = invoke("check", "issues/:x:.yaml")
     assert result.exit_code == 1

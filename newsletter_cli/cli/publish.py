@@ -25,7 +25,8 @@ def publish(
         Path | None,
         typer.Option(
             "--out", metavar="DIR", file_okay=False,
-            help="Folder to write the site to (default site/).",
+            help="Folder to write the site to (default site/): an empty folder or one publish "
+            "made; it never replaces or removes a file it did not write.",
         ),
     ] = None,
 ) -> None:

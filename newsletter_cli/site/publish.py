@@ -10,6 +10,7 @@ published issue uses any more.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,9 @@ from typing import TYPE_CHECKING
 from newsletter_cli.calendar import calendar_entries
 from newsletter_cli.config import load_config
 from newsletter_cli.errors import InputError
-from newsletter_cli.issue import Issue, load_issue
+from newsletter_cli.issue import PLAIN_NAME, Issue, load_issue
 from newsletter_cli.site import feed, images, page
+from newsletter_cli.site.owned import Manifest, digest, write_file
 from newsletter_cli.site.urls import FEED, IMAGES, SITEMAP, site_base
 
 if TYPE_CHECKING:
@@ -54,32 +56,87 @@ class PublishResult:
 
 
 class _Writer:
-    """Writes only what changed, atomically; counts what it did."""
+    """Collects what to write and remove, then does it, touching only what publish owns."""
 
-    def __init__(self, result: PublishResult) -> None:
+    def __init__(self, result: PublishResult, manifest: Manifest) -> None:
         self.result = result
-        self.kept: set[Path] = set()
+        self.manifest = manifest
+        self.planned: dict[Path, bytes] = {}
+        self.prunes: list[tuple[Path, str, re.Pattern[str] | None]] = []
 
     def write(self, path: Path, data: str | bytes) -> None:
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        self.kept.add(path)
-        if path.is_file() and path.read_bytes() == raw:
-            self.result.unchanged += 1
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_bytes(raw)
-        temporary.replace(path)
-        self.result.written.append(path)
+        self.planned[path] = data.encode("utf-8") if isinstance(data, str) else data
 
     def prune(self, folder: Path, pattern: str, keep: re.Pattern[str] | None = None) -> None:
-        """Remove files matching ``pattern`` in ``folder`` that this run did not write."""
-        if not folder.is_dir():
-            return
-        for path in sorted(folder.glob(pattern)):
-            if path.is_file() and path not in self.kept and (keep is None or keep.match(path.name)):
-                path.unlink()
-                self.result.removed.append(path)
+        """Remove, at commit, files matching ``pattern`` in ``folder`` not written this run."""
+        self.prunes.append((folder, pattern, keep))
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.manifest.folder).as_posix()
+
+    def _changes(self) -> dict[Path, bytes]:
+        """The planned files whose bytes differ; InputError for one publish may not replace."""
+        changes = {}
+        for path, raw in self.planned.items():
+            rel = self._rel(path)
+            for parent in reversed(path.relative_to(self.manifest.folder).parents[:-1]):
+                at = self.manifest.folder / parent
+                if at.is_symlink() or (os.path.lexists(at) and not at.is_dir()):
+                    raise InputError(_NOT_MINE.format("is not a folder publish made"), path=at)
+            if not os.path.lexists(path):
+                changes[path] = raw
+                continue
+            current = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+            if current == raw:
+                self.result.unchanged += 1
+            elif current is not None and self.manifest.owns(rel, current):
+                changes[path] = raw
+            elif rel in self.manifest.files:
+                raise InputError(_NOT_MINE.format("was changed since publish wrote it"), path=path)
+            else:
+                raise InputError(_NOT_MINE.format("is a file publish did not write"), path=path)
+        return changes
+
+    def _stale(self) -> list[Path]:
+        """Files publish wrote earlier, unchanged since, that the prune requests name."""
+        stale = []
+        for folder, pattern, keep in self.prunes:
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            for path in sorted(folder.glob(pattern)):
+                rel = self._rel(path)
+                if (path in self.planned or rel not in self.manifest.files or path.is_symlink()
+                        or not path.is_file() or (keep is not None and not keep.match(path.name))):
+                    continue
+                if self.manifest.owns(rel, path.read_bytes()):
+                    stale.append(path)
+                else:
+                    self.result.notes.append(f"{path} was changed since publish wrote it: kept")
+        return stale
+
+    def commit(self) -> None:
+        """Write what changed and remove what is stale, the list saved before and after."""
+        changes, stale = self._changes(), self._stale()
+        manifest = self.manifest
+        if changes:
+            manifest.pending = {self._rel(p): digest(raw) for p, raw in changes.items()}
+            manifest.save()
+        for path, raw in changes.items():
+            write_file(path, raw)
+            self.result.written.append(path)
+        for path in stale:
+            path.unlink()
+            manifest.files.pop(self._rel(path), None)
+            self.result.removed.append(path)
+        manifest.files.update({self._rel(p): digest(raw) for p, raw in self.planned.items()})
+        manifest.pending = {}
+        manifest.save()
+
+
+_NOT_MINE = (
+    "{}; publish replaces only files it wrote itself: move it away (or publish into another "
+    "folder) and run publish again"
+)
 
 
 def issue_files(project: Project) -> list[Path]:
@@ -103,6 +160,15 @@ def _unique(issues: list[Issue]) -> list[Issue]:
             )
         seen[issue.name] = issue
     return list(seen.values())
+
+
+def refuse_broken_images(issue: Issue, project: Project, config) -> None:
+    """InputError for the first image `check` calls an error, in its words, file and line."""
+    from newsletter_cli.site.checks import image_findings
+
+    for finding in image_findings(issue, project, config):
+        if finding.severity == "error":
+            raise InputError(finding.message, path=finding.path or issue.path, line=finding.line)
 
 
 def _entries(issues: list[Issue], config) -> list[page.IndexEntry]:
@@ -129,6 +195,7 @@ def publish(
     base = page.require_base(site_base(config), project)
     out = Path(out) if out is not None else project.site_dir
     result = PublishResult(out=out, base=base)
+    manifest = Manifest.read(out)  # refuses a folder publish did not make, before any work
     everything = issue_paths is None
     chosen = _unique([load_issue(p) for p in (issue_files(project) if everything else issue_paths)])
     if not chosen:
@@ -137,12 +204,16 @@ def publish(
     if not everything:
         names = {i.name for i in chosen}
         for path in issue_files(project):
-            if path.stem not in names and (out / path.stem / "index.html").is_file():
+            name = path.stem
+            page_there = PLAIN_NAME.match(name) and (out / name / "index.html").is_file()
+            if page_there and name not in names:
                 listed.append(load_issue(path))
         listed = _unique(listed)
     site = page.SiteInfo.of(project, config, base)
-    writer = _Writer(result)
+    writer = _Writer(result, manifest)
     used_images: dict[str, images.PreparedImage] = {}
+    for issue in chosen:
+        refuse_broken_images(issue, project, config)
     for issue in sorted(chosen, key=lambda i: i.name):
         page.require_template(issue, project)
         folder = out / issue.name
@@ -169,6 +240,7 @@ def publish(
     writer.write(out / FEED, feed.atom_feed(index, site))
     writer.write(out / SITEMAP, feed.sitemap(index, site))
     result.listed = len(index)
+    writer.commit()
     known = {i.name for i in listed} | {IMAGES.strip("/")}
     if out.is_dir():
         for folder in sorted(p for p in out.iterdir() if p.is_dir()):
