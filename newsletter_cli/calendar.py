@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -105,20 +106,54 @@ def _calendar_sessions(issue: Issue) -> list[tuple[EventDetails, int, Session, S
     return found
 
 
-def _filenames(issue: Issue) -> dict[tuple[int, int], str]:
-    """File names for every calendar session, keyed by (id(event), session index)."""
-    names: dict[tuple[int, int], str] = {}
-    used: set[str] = set()
-    for event, index, _session, span in _calendar_sessions(issue):
-        day = span.start.date() if isinstance(span.start, datetime) else span.start
-        base = f"{day.isoformat()}-{slugify(event.title)}"
-        name, n = base, 1
-        while name in used:
-            n += 1
-            name = f"{base}-{n}"
-        used.add(name)
-        names[(id(event), index)] = f"{name}.ics"
-    return names
+class _FileNames:
+    """The .ics file names of one issue's sessions, worked out once (see :func:`_names`)."""
+
+    def __init__(self, issue: Issue) -> None:
+        self.issue = weakref.ref(issue)
+        self.shape = _shape(issue)
+        self.by_index: dict[tuple[int, int], str] = {}
+        self.by_object: dict[tuple[int, int], str] = {}
+        self._sessions: list[Session] = []  # keeps the ids in by_object from being reused
+        used: set[str] = set()
+        counts: dict[str, int] = {}
+        for event, index, session, span in _calendar_sessions(issue):
+            day = span.start.date() if isinstance(span.start, datetime) else span.start
+            base = f"{day.isoformat()}-{slugify(event.title)}"
+            name, n = base, counts.get(base, 1)
+            if name in used:
+                while name in used:  # from where this base left off: linear over the issue
+                    n += 1
+                    name = f"{base}-{n}"
+            counts[base] = n
+            used.add(name)
+            self.by_index[(id(event), index)] = self.by_object[(id(event), id(session))] = (
+                f"{name}.ics"
+            )
+            self._sessions.append(session)
+
+
+def _shape(issue: Issue) -> tuple:
+    """What the names depend on, cheaply: each event, its title, start and sessions."""
+    return tuple(
+        (id(event), event.title, event.start, len(event.sessions), id(event.sessions))
+        for _block, event in issue.all_events()
+    )
+
+
+_NAMES: dict[int, _FileNames] = {}
+_NAMES_KEPT = 8
+
+
+def _names(issue: Issue) -> _FileNames:
+    """The issue's file names, computed once per issue (not once per session: 400 sittings
+    of one event would cost 400 x 400 otherwise)."""
+    found = _NAMES.get(id(issue))
+    if found is None or found.issue() is not issue or found.shape != _shape(issue):
+        found = _NAMES[id(issue)] = _FileNames(issue)
+        while len(_NAMES) > _NAMES_KEPT:
+            del _NAMES[next(iter(_NAMES))]
+    return found
 
 
 def _session_index(event: EventDetails, session: Session) -> int | None:
@@ -130,9 +165,13 @@ def _session_index(event: EventDetails, session: Session) -> int | None:
 
 def ics_filename(issue: Issue, event: EventDetails, session: Session) -> str:
     """A file name for the session's .ics, unique within the issue: '2025-10-15-pwle-....ics'."""
+    names = _names(issue)
+    name = names.by_object.get((id(event), id(session)))
+    if name:
+        return name
     index = _session_index(event, session)
     if index is not None:
-        name = _filenames(issue).get((id(event), index))
+        name = names.by_index.get((id(event), index))
         if name:
             return name
     span = session_span(session)

@@ -122,19 +122,46 @@ class Delivery(_Section):
         return None if value is None else check_journal_url(value)
 
 
-def check_journal_url(url: str) -> str:
-    """A shared journal's URL, or ValueError saying what is wrong (a password is never echoed)."""
+#: libpq's sslmode values (https://www.postgresql.org/docs/current/libpq-ssl.html).
+SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def check_journal_url(url: str, *, command_line: bool = False) -> str:
+    """A shared journal's URL, or ValueError saying what is wrong (a password is never echoed).
+
+    ``command_line``: the URL was typed in a command (``journal migrate --to``), not
+    written in newsletter.toml; the message about a password says so.
+    """
     from urllib.parse import parse_qs, urlsplit
 
     parts = urlsplit(url)
     if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
         raise ValueError("must be a PostgreSQL URL: postgresql://user@host:port/database")
-    if parts.password is not None or "password" in {k.lower() for k in parse_qs(parts.query)}:
+    query = {k.lower(): v for k, v in parse_qs(parts.query).items()}
+    if parts.password is not None or "password" in query:
+        where = "on the command line" if command_line else "in newsletter.toml"
         raise ValueError(
-            "the password must not be stored in newsletter.toml; set PGPASSWORD in the "
-            "environment or put it in ~/.pgpass"
+            f"a password must not be given {where}: leave it out of the URL, and set "
+            "PGPASSWORD in the environment or put it in ~/.pgpass (%APPDATA%\\postgresql\\"
+            "pgpass.conf on Windows)"
         )
+    for port in _ports(parts.netloc) + query.get("port", []):
+        if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+            raise ValueError(f"the port {port!r} is not a number from 1 to 65535")
+    for mode in query.get("sslmode", []):
+        if mode not in SSLMODES:
+            raise ValueError(f"sslmode={mode!r} is not one of: {', '.join(SSLMODES)}")
     return url
+
+
+def _ports(netloc: str) -> list[str]:
+    """The port after each host in 'user@h1:5432,h2' ('' for none), IPv6 '[::1]:5432' too."""
+    ports = []
+    for host in netloc.rpartition("@")[2].split(","):
+        rest = host.rpartition("]")[2] if host.startswith("[") else host
+        if ":" in rest:
+            ports.append(rest.rpartition(":")[2])
+    return [port for port in ports if port]
 
 
 class SendGridSettings(_Section):

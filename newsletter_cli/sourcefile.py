@@ -13,6 +13,86 @@ from newsletter_cli.errors import InputError
 M = TypeVar("M", bound=BaseModel)
 Loc = Sequence[str | int]
 
+#: Lists and fields inside each other: an issue needs about ten levels.
+MAX_NESTING = 100
+#: Values that YAML aliases (``*name``) may stand for in one file, all told. Each alias
+#: repeats its anchor's values; aliases of aliases multiply, so 2.6 KB could stand for
+#: billions of values. A file may use aliases, but not to grow past this.
+MAX_ALIASED_VALUES = 10_000
+
+
+class _TooLarge(Exception):
+    """The YAML would nest too deep, or expand too far through aliases, at ``line``."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def _bounded_composer():
+    """ruamel's Composer, refusing deep nesting and alias expansion as it reads."""
+    from ruamel.yaml.composer import Composer
+    from ruamel.yaml.events import AliasEvent
+
+    class BoundedComposer(Composer):
+        def __init__(self, loader: Any = None) -> None:
+            super().__init__(loader=loader)
+            self._nesting = 0
+            self._aliased = 0  # values the aliases stand for so far
+            self._sizes: dict[int, int] = {}  # id(anchored node) -> values in it, expanded
+            self._counts: list[int] = []  # values inside each node being read
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.parser.peek_event()
+            line = event.start_mark.line + 1
+            if isinstance(event, AliasEvent):
+                target = self.anchors.get(event.anchor)
+                size = self._sizes.get(id(target), 1)
+                self._aliased += size
+                if self._aliased > MAX_ALIASED_VALUES:
+                    raise _TooLarge(
+                        f"the alias *{event.anchor} repeats {size:,} values, and the aliases "
+                        f"so far stand for more than {MAX_ALIASED_VALUES:,}: write the "
+                        "values out instead of repeating them with & and *",
+                        line,
+                    )
+                if self._counts:
+                    self._counts[-1] += size
+                return super().compose_node(parent, index)
+            self._nesting += 1
+            if self._nesting > MAX_NESTING:
+                how = ("'[' or '{' opened inside each other" if getattr(event, "flow_style", None)
+                       else "lists and fields indented inside each other")  # fmt: skip
+                raise _TooLarge(f"nested too deeply: {how} more than {MAX_NESTING} times "
+                                "by this line", line)  # fmt: skip
+            self._counts.append(0)
+            node = super().compose_node(parent, index)
+            size = 1 + self._counts.pop()
+            self._nesting -= 1
+            if self._counts:
+                self._counts[-1] += size
+            if event.anchor is not None:
+                self._sizes[id(node)] = size
+            return node
+
+    return BoundedComposer
+
+
+def _bounded_scanner(base: type) -> type:
+    """ruamel's Scanner, refusing '[' and '{' nested too deep as soon as it meets them
+    (it would otherwise look ahead through all of them, in time growing as their square)."""
+
+    class BoundedScanner(base):  # type: ignore[misc,valid-type]
+        def fetch_flow_collection_start(self, TokenClass: Any, to_push: Any) -> None:
+            if len(self.flow_context) >= MAX_NESTING:
+                raise _TooLarge(f"nested too deeply: '[' or '{{' opened inside each other "
+                                f"more than {MAX_NESTING} times by this line",
+                                self.reader.line + 1)  # fmt: skip
+            super().fetch_flow_collection_start(TokenClass, to_push)
+
+    return BoundedScanner
+
 
 def read_text(path: Path) -> str:
     """A file's text, or an InputError that names it."""
@@ -36,6 +116,8 @@ def load_yaml(path: Path) -> Any:
 
     text = read_text(path)
     yaml = YAML(typ="rt")
+    yaml.Composer = _bounded_composer()
+    yaml.Scanner = _bounded_scanner(yaml.Scanner)
     # Keep dates as text: the schema parses them and can name the line of a bad one.
     yaml.constructor.add_constructor(
         "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
@@ -56,27 +138,8 @@ def load_yaml(path: Path) -> Any:
         ) from None
     except YAMLError as exc:
         raise InputError(f"YAML syntax: {' '.join(str(exc).split())}", path=path) from None
-    except RecursionError:
-        raise InputError(
-            "nested too deeply ('[' or '{' inside each other hundreds of times)",
-            path=path,
-            line=_deepest_line(text),
-        ) from None
-
-
-def _deepest_line(text: str) -> int | None:
-    """The line where '[' and '{' nest deepest (a rough count, for the message only)."""
-    depth = deepest = 0
-    found = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        for char in line:
-            if char in "[{":
-                depth += 1
-                if depth > deepest:
-                    deepest, found = depth, number
-            elif char in "]}":
-                depth = max(0, depth - 1)
-    return found
+    except _TooLarge as exc:
+        raise InputError(exc.message, path=path, line=exc.line) from None
 
 
 def line_of(data: Any, loc: Loc) -> int | None:

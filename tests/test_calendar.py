@@ -293,3 +293,25 @@ def test_write_ics_files(tmp_path):
     )
     for path in written:
         assert path.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_many_sittings_on_one_day_get_unique_names_in_proportionate_time():
+    """400 sittings of one event on one day: 400 files, distinct names, built quickly
+    (the names were worked out again for every sitting: 18 s; benchmarks/bench_calendar.py)."""
+    import time as clock
+
+    start = datetime(2025, 10, 14, 0, 0)
+    sittings = [{"start": f"{start + timedelta(minutes=3 * n):%Y-%m-%d %H:%M}"}
+                for n in range(400)]  # fmt: skip
+    issue = make_issue({"title": "Drop-in clinic", "sessions": sittings})
+    began = clock.perf_counter()
+    entries = calendar_entries(issue)
+    took = clock.perf_counter() - began
+    names = [e.filename for e in entries]
+    assert len(names) == 400 and len(set(names)) == 400
+    assert names[:3] == ["2025-10-14-drop-in-clinic.ics", "2025-10-14-drop-in-clinic-2.ics",
+                         "2025-10-14-drop-in-clinic-3.ics"]  # fmt: skip
+    assert names[-1] == "2025-10-14-drop-in-clinic-400.ics"
+    event = entries[0].event
+    assert [ics_filename(issue, event, s) for s in event.all_sessions()] == names
+    assert took < 10, f"{took:.1f} s for 400 sittings"

@@ -66,7 +66,7 @@ def check_url(url: str) -> str:
     from newsletter_cli.config import check_journal_url
 
     try:
-        return check_journal_url(url)
+        return check_journal_url(url, command_line=True)
     except ValueError as exc:
         raise ConfigError(f"--to: {exc}") from None
 

@@ -11,6 +11,7 @@ from newsletter_cli.recipients.addresses import address_problem, clean
 from newsletter_cli.recipients.cells import parse_address_cell, shown_cell
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.recipients.csvtable import Table, runs_on
+from newsletter_cli.recipients.limits import MAX_CELL
 from newsletter_cli.recipients.problems import Problem, split_source
 from newsletter_cli.recipients.sources import read_tables
 from newsletter_cli.recipients.tags import split_tags
@@ -122,6 +123,14 @@ def require_email_column(table: Table | SheetTable, columns: dict[str, int]) -> 
         )
 
 
+def _long_cell(cells: list[str], columns: dict[str, int]) -> tuple[str, int] | None:
+    """(field, length) of the first cell the tool reads that is over MAX_CELL characters."""
+    for name, index in columns.items():
+        if index < len(cells) and len(cells[index]) > MAX_CELL:
+            return name.replace("_", " "), len(cells[index])
+    return None
+
+
 def _text(value: str) -> str:
     return " ".join(clean(value).split())
 
@@ -172,6 +181,12 @@ def _read_table(table: Table | SheetTable, shown: str, into: ContactsRead) -> No
                     contact_row=True,
                 )
             )
+            continue
+        long = _long_cell(cells, columns)
+        if long is not None:
+            problems.append(Problem(shown, line, f"the {long[0]} cell holds {long[1]:,} "
+                                    f"characters; at most {MAX_CELL:,} are read: row left out",
+                                    "error", tags, contact_row=True))  # fmt: skip
             continue
         email, cell_name = parse_address_cell(cell(cells, email_at))
         reason = address_problem(email)

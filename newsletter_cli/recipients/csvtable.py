@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsletter_cli.errors import InputError
+from newsletter_cli.recipients import limits
 from newsletter_cli.recipients.addresses import clean
 from newsletter_cli.recipients.problems import Problem
 
@@ -48,7 +49,7 @@ class Table:
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """``(line, cells)`` for every row after the header that is not blank."""
         reader = csv.reader(split_lines(self._text), delimiter=self.delimiter)
-        last = 0
+        last = count = 0
         try:
             for index, cells in enumerate(reader):
                 line = last + 1
@@ -57,6 +58,9 @@ class Table:
                     continue
                 if not "".join(cells).strip():
                     continue
+                count += 1
+                if count > limits.MAX_ROWS:
+                    raise limits.too_many_rows(self.shown, line)
                 yield line, cells
         except csv.Error as exc:
             raise csv_error(exc, self.shown, last + 1) from None
@@ -127,6 +131,7 @@ def _first_lines(text: str, count: int) -> list[str]:
 
 def read_table(path: Path, shown: str) -> Table | None:
     """Read ``path``; None when it holds nothing but blank lines."""
+    limits.check_csv_size(path, shown)
     try:
         data = path.read_bytes()
     except OSError as exc:

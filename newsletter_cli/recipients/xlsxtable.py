@@ -22,6 +22,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from newsletter_cli.errors import InputError
+from newsletter_cli.recipients import limits
 from newsletter_cli.recipients.csvtable import header_name
 from newsletter_cli.recipients.problems import Problem, SheetRow
 
@@ -105,6 +106,7 @@ def _pad(digits: str, number_format: str) -> str:
 def _open(path: Path, shown: str):
     from openpyxl import load_workbook
 
+    limits.check_workbook_size(path, shown)
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except OSError as exc:
@@ -211,6 +213,8 @@ def _read_sheet(worksheet, path: Path, shown: str) -> SheetTable | None:
                 values.pop()
             if values:
                 rows[number] = values
+                if len(rows) > limits.MAX_ROWS and _past_limit(rows):
+                    raise limits.too_many_rows(shown, SheetRow(number, sheet))
         if not rows:
             return None
         merges = _merged_ranges(worksheet)
@@ -238,6 +242,14 @@ def _read_sheet(worksheet, path: Path, shown: str) -> SheetTable | None:
     body = [(n, cells) for n, cells in body if "".join(cells).strip()]
     return SheetTable(path, shown, sheet, [header_name(h) for h in header],
                       SheetRow(header_at, sheet), _rows=body)  # fmt: skip
+
+
+def _past_limit(rows: dict[int, list[str]]) -> bool:
+    """True when more than MAX_ROWS rows follow the header (or the first row, if none yet)."""
+    numbers = list(rows)  # in sheet order
+    header_at = next((n for n in numbers[:HEADER_SEARCH_ROWS] if _is_email_header(rows[n])),
+                     numbers[0])  # fmt: skip
+    return sum(1 for n in numbers if n > header_at) > limits.MAX_ROWS
 
 
 def _header(rows: dict[int, list[str]], top: int, bottom: int) -> list[str]:

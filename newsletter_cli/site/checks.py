@@ -31,10 +31,7 @@ def _file_findings(
         yield Finding("error", exc.message, **where)
         return
     try:
-        from PIL import Image
-
-        with Image.open(path) as opened:
-            width = opened.width
+        width, _height = images.pixel_size(path, src)  # ImageTooLarge: an input error, exit 2
     except OSError:
         yield Finding("error", f"image {src}: not a readable picture", **where)
         return

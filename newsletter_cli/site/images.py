@@ -14,6 +14,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,8 +40,47 @@ DENSITY = 2
 #: `check` warns above these (the file as it is in images/).
 WARN_BYTES = 200 * 1024
 WARN_WIDTH = 1200
+#: A picture with more pixels is refused before it is decoded: 50 megapixels is a 8,660 px
+#: square, far beyond any photo a newsletter needs, and decoding it takes hundreds of MB.
+MAX_PIXELS = 50_000_000
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF"}
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.IGNORECASE)
+
+
+class ImageTooLarge(InputError):
+    """A picture with more than :data:`MAX_PIXELS` pixels (found from its header alone)."""
+
+
+@contextmanager
+def _header_only() -> Iterator[None]:
+    """Pillow opens a file here without its own decompression-bomb check or warning:
+    :func:`pixel_size` applies a stricter limit before anything is decoded."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+        try:
+            yield
+        finally:
+            Image.MAX_IMAGE_PIXELS = limit
+
+
+def pixel_size(source: Path | io.BytesIO, shown: str | Path) -> tuple[int, int]:
+    """(width, height) read from the file's header, nothing decoded; ImageTooLarge above
+    :data:`MAX_PIXELS`. OSError when it is not a picture Pillow reads."""
+    from PIL import Image
+
+    with _header_only(), Image.open(source) as opened:
+        width, height = opened.size
+    if width * height > MAX_PIXELS:
+        raise ImageTooLarge(
+            f"the picture is {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} "
+            f"megapixels); the limit is {MAX_PIXELS // 1_000_000} megapixels: save a smaller "
+            f"copy (about {WARN_WIDTH} px wide is plenty)",
+            path=shown,
+        )
+    return width, height
 
 
 @dataclass(frozen=True)
@@ -78,10 +120,13 @@ def local_path(project: Project, src: str) -> Path:
     return path
 
 
-def _strip_and_resize(raw: bytes, fmt: str, max_width: int) -> tuple[bytes, int, int]:
+def _strip_and_resize(
+    raw: bytes, fmt: str, max_width: int, shown: str
+) -> tuple[bytes, int, int]:
     from PIL import Image, ImageOps
 
-    with Image.open(io.BytesIO(raw)) as opened:
+    pixel_size(io.BytesIO(raw), shown)  # before anything is decoded
+    with _header_only(), Image.open(io.BytesIO(raw)) as opened:
         if getattr(opened, "is_animated", False):
             # Resizing would drop the animation; a GIF carries no EXIF to strip.
             return raw, opened.width, opened.height
@@ -113,11 +158,13 @@ def _strip_and_resize(raw: bytes, fmt: str, max_width: int) -> tuple[bytes, int,
 
 
 @lru_cache(maxsize=64)
-def _prepare(path: str, _mtime: int, _size: int, display: int) -> PreparedImage:
+def _prepare(path: str, _mtime: int, _size: int, display: int, shown: str) -> PreparedImage:
     source = Path(path)
     fmt = FORMATS[source.suffix.lower()]
     try:
-        data, width, height = _strip_and_resize(source.read_bytes(), fmt, display * DENSITY)
+        data, width, height = _strip_and_resize(
+            source.read_bytes(), fmt, display * DENSITY, shown
+        )
     except OSError as exc:  # PIL.UnidentifiedImageError is an OSError too
         raise InputError(f"not a readable {fmt} image ({exc})", path=source) from None
     digest = hashlib.sha256(data).hexdigest()[:12]
@@ -131,13 +178,18 @@ def prepare(project: Project, src: str, display: int = CONTENT_WIDTH) -> Prepare
     """The image as published (cached while the file is unchanged); InputError if it cannot be."""
     path = local_path(project, src)
     stat = path.stat()
-    return _prepare(str(path), stat.st_mtime_ns, stat.st_size, display)
+    return _prepare(str(path), stat.st_mtime_ns, stat.st_size, display, src.strip())
 
 
 def try_prepare(project: Project, src: str, display: int = CONTENT_WIDTH) -> PreparedImage | None:
-    """:func:`prepare`, or None when the file is missing or broken (`check` says why)."""
+    """:func:`prepare`, or None when the file is missing or broken (`check` says why).
+
+    A picture too large to open (:class:`ImageTooLarge`) stops the build instead.
+    """
     try:
         return prepare(project, src, display)
+    except ImageTooLarge:
+        raise
     except InputError:
         return None
 

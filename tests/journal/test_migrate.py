@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from delivery.test_cli_send import SEPTEMBER, members, ready
 
 from newsletter_cli.delivery.base import Outcome, Status
@@ -107,3 +108,48 @@ def test_the_next_step_is_named_when_newsletter_toml_does_not_point_there(invoke
     copied = invoke("journal", "migrate", "--to", pg_url)
     assert copied.exit_code == 0, copied.output
     assert f'Next: set journal = "{pg_url}" under [delivery] in newsletter.toml' in copied.output
+
+
+def _with_a_journal(project_dir):
+    SQLiteJournal(Project(project_dir).journal_path).close()
+
+
+def test_a_password_on_the_command_line_says_where_a_password_comes_from(invoke, project_dir):
+    _with_a_journal(project_dir)
+    result = invoke("journal", "migrate", "--to", "postgresql://team:pw-9x@127.0.0.1:1/news")
+    assert result.exit_code == 2, result.output
+    assert "must not be given on the command line" in result.output
+    assert "PGPASSWORD" in result.output and "~/.pgpass" in result.output
+    assert "newsletter.toml" not in result.output and "pw-9x" not in result.output
+
+
+def test_a_password_in_newsletter_toml_is_refused_there(invoke, project_dir):
+    path = project_dir / "newsletter.toml"
+    text = path.read_text(encoding="utf-8")
+    assert "[delivery]" in text
+    path.write_text(text.replace("[delivery]", '[delivery]\njournal = '
+                                 '"postgresql://team:pw-9x@db.test/news"', 1),
+                    encoding="utf-8")  # fmt: skip
+    result = invoke("journal")
+    assert result.exit_code == 2, result.output
+    assert "must not be given in newsletter.toml" in result.output and "PGPASSWORD" in result.output
+    assert "pw-9x" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql://team@127.0.0.1:99999/news", "the port '99999' is not a number from 1"),
+        ("postgresql://team@127.0.0.1:abc/news", "the port 'abc' is not a number from 1"),
+        ("postgresql://team@h1:5432,h2:0/news", "the port '0' is not a number from 1"),
+        ("postgresql://team@127.0.0.1/news?port=x", "the port 'x' is not a number from 1"),
+        ("postgresql://team@127.0.0.1/news?sslmode=maybe", "sslmode='maybe' is not one of: "
+         "disable, allow, prefer, require, verify-ca, verify-full"),
+    ],
+)  # fmt: skip
+def test_a_bad_port_or_sslmode_is_an_input_error(invoke, project_dir, url, message):
+    _with_a_journal(project_dir)
+    result = invoke("journal", "migrate", "--to", url)
+    assert result.exit_code == 2, result.output
+    assert f"--to: {message}" in result.output
+    assert "nothing was sent" not in result.output and "cannot be reached" not in result.output
