@@ -61,7 +61,7 @@ class Site(_Section):
     #: The web edition's name (its index page and feed); default: the sender's organisation.
     title: str | None = None
     #: Older setting: the web copy of an issue, ``{slug}`` replaced by the issue's name.
-    #: Ignored when base_url is set (see newsletter_cli.site.urls).
+    #: Ignored when base_url is set (see newsletter_cli.render.urls).
     view_online_url: str | None = None
 
     @field_validator("base_url")

@@ -43,7 +43,7 @@ def load_yaml(path: Path) -> Any:
     try:
         return yaml.load(text)
     except MarkedYAMLError as exc:
-        from newsletter_cli.authoring.yamlhints import explain
+        from newsletter_cli.yamlhints import explain
 
         problem, line = explain(exc, text)
         raise InputError(f"YAML syntax: {problem}", path=path, line=line) from None
@@ -174,7 +174,7 @@ def _first_error(errors: list[Any]) -> Any:
 
 def _unknown_field(model: type[BaseModel], data: Any, loc: tuple[str | int, ...]) -> str:
     """'is not a field here' and the field it most likely meant (or the ones allowed)."""
-    from newsletter_cli.authoring.fieldhints import known_fields, nearest
+    from newsletter_cli.fieldhints import known_fields, nearest
 
     fields = known_fields(model, data, loc) or []
     guess = nearest(str(loc[-1]), fields) if loc else None

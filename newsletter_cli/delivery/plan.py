@@ -18,9 +18,6 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from newsletter_cli.delivery.backends import (
-    API_KEY_ENV,
-    api_host,
-    api_key,
     backend_delivers,
     smtp_preflight,
     smtp_sent_since,
@@ -29,8 +26,10 @@ from newsletter_cli.delivery.backends import (
 from newsletter_cli.delivery.base import Status
 from newsletter_cli.delivery.deliver import Variant
 from newsletter_cli.delivery.prior import look_back
+from newsletter_cli.delivery.sendgrid_settings import API_KEY_ENV, api_host, api_key
 from newsletter_cli.delivery.smtp_limits import DAY
 from newsletter_cli.delivery.smtp_settings import plan_notes
+from newsletter_cli.delivery.sync_state import stale_warning
 from newsletter_cli.errors import CheckFailed, ConfigError, InputError, Refused
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.recipients.problems import Problem
@@ -329,8 +328,6 @@ def prepare_send(
     if mode == "live" and not prior.tested and backend_name != "outbox":
         warnings.append("no test send of this issue yet: try --test-to YOUR-ADDRESS first")
     if mode == "live" and backend_name == "sendgrid":
-        from newsletter_cli.reports.sync import stale_warning
-
         warnings.extend(w for w in [stale_warning(project, now.timestamp())] if w)
     if prior.issue_changed and prior.previous.get(Status.ACCEPTED):
         warnings.append(

@@ -165,7 +165,7 @@ def _delay_words() -> str:
 
 def _sendgrid_finder() -> Finder:
     from newsletter_cli.delivery import sendgrid_activity
-    from newsletter_cli.delivery.backends import api_host, api_key
+    from newsletter_cli.delivery.sendgrid_settings import api_host, api_key
 
     api = sendgrid_activity.client(api_key(sending=False), api_host())
     return lambda query: sendgrid_activity.messages(api, query)

@@ -15,10 +15,10 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsletter_cli.delivery.base import Status
 from newsletter_cli.errors import ConfigError, InputError, Refused
 from newsletter_cli.journal.sqlite import SQLiteJournal
 from newsletter_cli.journal.sqlkit import SEND_COLUMNS
+from newsletter_cli.journal.status import Status
 
 if TYPE_CHECKING:
     from newsletter_cli.journal.postgres import PostgresJournal

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from newsletter_cli.errors import NewsletterError, UnknownNameError
 
 if TYPE_CHECKING:
-    from newsletter_cli.checks import Finding
+    from newsletter_cli.findings import Finding
     from newsletter_cli.project import Project
     from newsletter_cli.render import RenderedEmail
 
@@ -112,8 +112,8 @@ def _local_images(content: PreviewContent, issue: Any, project: Project, config:
     """Point the email's published-image addresses at this server, which has the files now."""
     from dataclasses import replace
 
-    from newsletter_cli.site.images import issue_images
-    from newsletter_cli.site.urls import image_url, site_base
+    from newsletter_cli.render.images import issue_images
+    from newsletter_cli.render.urls import image_url, site_base
 
     if config is None:
         return email

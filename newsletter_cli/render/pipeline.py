@@ -22,7 +22,8 @@ from newsletter_cli.errors import InputError, UnknownNameError
 from newsletter_cli.issue import Issue
 from newsletter_cli.project import TEMPLATE_MAIN, Project
 from newsletter_cli.recipients.contact import Contact
-from newsletter_cli.render import UNSUBSCRIBE_SLOT, RenderedEmail, outline
+from newsletter_cli.render import outline
+from newsletter_cli.render.email import UNSUBSCRIBE_SLOT, RenderedEmail
 from newsletter_cli.render.filters import shared_filters
 from newsletter_cli.render.textpart import wrap_text
 
@@ -104,8 +105,8 @@ def visible_blocks(issue: Issue, audience: frozenset[str] | None) -> list[Any]:
 
 
 def view_online_url(issue: Issue, config: Config) -> str | None:
-    """Where the web copy of this issue lives, if anywhere (see newsletter_cli.site.urls)."""
-    from newsletter_cli.site.urls import view_online_url as derived
+    """Where the web copy of this issue lives, if anywhere (see newsletter_cli.render.urls)."""
+    from newsletter_cli.render.urls import view_online_url as derived
 
     return derived(issue, config)
 
@@ -136,8 +137,8 @@ def _context(
     recipient: Mapping[str, str] | None,
     subject: str,
 ) -> dict[str, Any]:
-    from newsletter_cli.site import images
-    from newsletter_cli.site.urls import site_base
+    from newsletter_cli.render import images
+    from newsletter_cli.render.urls import site_base
 
     config = load_config(project)
     fields = dict(recipient) if recipient is not None else Contact(email="").fields()

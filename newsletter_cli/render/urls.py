@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 if TYPE_CHECKING:
-    from newsletter_cli.checks import Finding
     from newsletter_cli.config import Config
+    from newsletter_cli.findings import Finding
     from newsletter_cli.issue import Issue
     from newsletter_cli.project import Project
 
@@ -74,8 +74,8 @@ def resolve(page: str, href: str) -> str:
 
 def url_findings(issue: Issue, project: Project, config: Config) -> Iterator[Finding]:
     """`check`: a view_online_url that disagrees with base_url (the base wins)."""
-    from newsletter_cli.checks import Finding
     from newsletter_cli.config import _key_line
+    from newsletter_cli.findings import Finding
     from newsletter_cli.sourcefile import read_text
 
     base = site_base(config)

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from newsletter_cli.delivery.base import Status
 from newsletter_cli.errors import NewsletterError, Refused
+from newsletter_cli.journal.status import Status
 from newsletter_cli.reports.matching import Group, Recipient
 
 if TYPE_CHECKING:

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 from newsletter_cli import markdown
 from newsletter_cli.errors import InputError
-from newsletter_cli.site import images
-from newsletter_cli.site.urls import site_base, url_findings
+from newsletter_cli.render import images
+from newsletter_cli.render.urls import site_base, url_findings
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from newsletter_cli.checks import Finding
     from newsletter_cli.config import Config
+    from newsletter_cli.findings import Finding
     from newsletter_cli.issue import Issue
     from newsletter_cli.project import Project
 
@@ -23,7 +23,7 @@ def _file_findings(
     project: Project, src: str, where: dict[str, object]
 ) -> Iterator[Finding]:
     """A local image: missing, outside images/, unreadable (errors); heavy or wide (warnings)."""
-    from newsletter_cli.checks import Finding
+    from newsletter_cli.findings import Finding
 
     try:
         path: Path = images.local_path(project, src)
@@ -56,8 +56,8 @@ def _file_findings(
 
 
 def _logo(project: Project, config: Config) -> Iterator[Finding]:
-    from newsletter_cli.checks import Finding
     from newsletter_cli.config import _key_line
+    from newsletter_cli.findings import Finding
     from newsletter_cli.sourcefile import read_text
 
     src = (config.sender.logo or "").strip()
@@ -78,7 +78,7 @@ def _logo(project: Project, config: Config) -> Iterator[Finding]:
 
 def image_findings(issue: Issue, project: Project, config: Config) -> Iterator[Finding]:
     """Every local image in the issue (and the logo) that would break or weigh down the email."""
-    from newsletter_cli.checks import Finding
+    from newsletter_cli.findings import Finding
 
     local = False
     for block, image in images.block_images(issue):

@@ -19,8 +19,9 @@ from newsletter_cli.calendar import calendar_entries
 from newsletter_cli.config import load_config
 from newsletter_cli.errors import InputError
 from newsletter_cli.issue import Issue, load_issue
-from newsletter_cli.site import feed, images, page
-from newsletter_cli.site.urls import FEED, IMAGES, SITEMAP, site_base
+from newsletter_cli.render import images
+from newsletter_cli.render.urls import FEED, IMAGES, SITEMAP, site_base
+from newsletter_cli.site import feed, page
 
 if TYPE_CHECKING:
     from newsletter_cli.project import Project
@@ -123,7 +124,7 @@ def publish(
     out: Path | None = None,
 ) -> PublishResult:
     """Write the web edition of ``issue_paths`` (every issue when None) into ``out``."""
-    from newsletter_cli.links.collect import placeholders
+    from newsletter_cli.render.links import placeholders
 
     config = load_config(project)
     base = page.require_base(site_base(config), project)
