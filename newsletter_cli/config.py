@@ -11,6 +11,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import parse_qs, urlsplit
 
 from pydantic import (
     BaseModel,
@@ -95,8 +96,6 @@ class Delivery(_Section):
 
 def check_journal_url(url: str) -> str:
     """A shared journal's URL, or ValueError saying what is wrong (a password is never echoed)."""
-    from urllib.parse import parse_qs, urlsplit
-
     parts = urlsplit(url)
     if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
         raise ValueError("must be a PostgreSQL URL: postgresql://user@host:port/database")

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from newsletter_cli.delivery.message import Letterhead
+from newsletter_cli.delivery.outbox import OutboxBackend
+from newsletter_cli.delivery.sendgrid_body import Envelope
 from newsletter_cli.delivery.sendgrid_settings import api_host, api_key
+from newsletter_cli.delivery.smtp import SmtpBackend
+from newsletter_cli.delivery.smtp_settings import smtp_password, smtp_server
 from newsletter_cli.errors import ConfigError
+from newsletter_cli.journal import existing_journal
 
 if TYPE_CHECKING:
     from newsletter_cli.config import Config
@@ -27,8 +33,6 @@ def make_backend(
     """The backend called ``name`` ("outbox" or "sendgrid"), set up from the config."""
     sender = config.sender
     if name == "outbox":
-        from newsletter_cli.delivery.outbox import OutboxBackend
-
         return OutboxBackend(
             project.outbox_dir,
             from_email=sender.from_email,
@@ -42,7 +46,6 @@ def make_backend(
     key = api_key()
     group = unsubscribe_group(project, config)
     from newsletter_cli.delivery.sendgrid_backend import SendGridBackend
-    from newsletter_cli.delivery.sendgrid_body import Envelope
 
     envelope = Envelope(
         from_email=sender.from_email,
@@ -61,11 +64,11 @@ def backend_delivers(name: str) -> bool:
     """Whether the backend called ``name`` reaches people (its class's ``delivers``),
     known before it is set up (no key needed): for the once-per-issue check."""
     if name == "outbox":
-        from newsletter_cli.delivery.outbox import OutboxBackend as chosen
+        chosen = OutboxBackend
     elif name == "sendgrid":
         from newsletter_cli.delivery.sendgrid_backend import SendGridBackend as chosen
     elif name == "smtp":
-        from newsletter_cli.delivery.smtp import SmtpBackend as chosen
+        chosen = SmtpBackend
     else:
         raise ConfigError(f"unknown backend {name!r}; use outbox, sendgrid or smtp")
     return bool(chosen.delivers)
@@ -85,10 +88,6 @@ def unsubscribe_group(project: Project, config: Config) -> int:
 
 def smtp_backend(project: Project, config: Config) -> Backend:
     """The SMTP backend; its daily limit counts what the journal says went in the last day."""
-    from newsletter_cli.delivery.message import Letterhead
-    from newsletter_cli.delivery.smtp import SmtpBackend
-    from newsletter_cli.delivery.smtp_settings import smtp_password, smtp_server
-
     server = smtp_server(project, config)
     sender = config.sender
     letterhead = Letterhead(sender.from_email, sender.from_name, sender.reply_to)
@@ -103,8 +102,6 @@ def smtp_backend(project: Project, config: Config) -> Backend:
 def smtp_preflight(project: Project, config: Config, dry_run: bool) -> tuple[SmtpServer, str]:
     """The SMTP settings, checked before anything is sent; a warning for a dry run without
     the password (a real send needs it and stops here without it)."""
-    from newsletter_cli.delivery.smtp_settings import smtp_password, smtp_server
-
     server = smtp_server(project, config)
     try:
         smtp_password(server)
@@ -117,8 +114,6 @@ def smtp_preflight(project: Project, config: Config, dry_run: bool) -> tuple[Smt
 
 def smtp_sent_since(project: Project, since: float) -> int:
     """Recipients this project's SMTP sends had accepted since unix time ``since``."""
-    from newsletter_cli.journal import existing_journal
-
     journal = existing_journal(project)
     if journal is None:
         return 0

@@ -21,8 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsletter_cli.config import load_config
+from newsletter_cli.delivery.backends import unsubscribe_group
+from newsletter_cli.delivery.sendgrid_http import env_client
 from newsletter_cli.delivery.sync_state import london_day, save_state
 from newsletter_cli.errors import InputError, NewsletterError
+from newsletter_cli.recipients.addresses import address_problem, normalise
+from newsletter_cli.recipients.roster import load_roster
+from newsletter_cli.reports.suppressed import fetch
 
 if TYPE_CHECKING:
     from newsletter_cli.project import Project
@@ -87,11 +93,6 @@ def sync_suppressions(
     **options: Any,
 ) -> SyncResult:
     """Fetch what SendGrid holds back and merge it into recipients/suppressions-sendgrid.csv."""
-    from newsletter_cli.config import load_config
-    from newsletter_cli.delivery.backends import unsubscribe_group
-    from newsletter_cli.delivery.sendgrid_http import env_client
-    from newsletter_cli.reports.suppressed import fetch
-
     now = time.time() if now is None else now
     group = unsubscribe_group(project, load_config(project))
     path = project.recipients_dir / SYNC_FILE
@@ -114,8 +115,6 @@ def merge(
     rows: list[tuple[str, str, str, str]], held: list[Held], today: str, result: SyncResult
 ) -> list[tuple[str, str, str, str]]:
     """The rows ``held`` adds to ``rows`` (never removing one), sorted."""
-    from newsletter_cli.recipients.addresses import address_problem, normalise
-
     have = {(r[0].lower(), r[1]) for r in rows}
     pairs: set[tuple[str, str]] = set()
     new = []
@@ -173,8 +172,6 @@ def write_rows(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
 
 def _group_by_list(project: Project, new: list, result: SyncResult) -> None:
     """New rows counted by the lists their address is on ('not on any list' for the rest)."""
-    from newsletter_cli.recipients.roster import load_roster
-
     try:
         roster = load_roster(project)
     except NewsletterError as exc:

@@ -20,6 +20,7 @@ from newsletter_cli.config import load_config
 from newsletter_cli.errors import InputError
 from newsletter_cli.issue import Issue, load_issue
 from newsletter_cli.render import images
+from newsletter_cli.render.links import placeholders
 from newsletter_cli.render.urls import FEED, IMAGES, SITEMAP, site_base
 from newsletter_cli.site import feed, page
 
@@ -124,8 +125,6 @@ def publish(
     out: Path | None = None,
 ) -> PublishResult:
     """Write the web edition of ``issue_paths`` (every issue when None) into ``out``."""
-    from newsletter_cli.render.links import placeholders
-
     config = load_config(project)
     base = page.require_base(site_base(config), project)
     out = Path(out) if out is not None else project.site_dir
