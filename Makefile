@@ -22,6 +22,7 @@ demo: $(STAMP)
 ## Set up (Chromium, SpamAssassin and PostgreSQL included) and run the whole test suite.
 test: $(STAMP) browser spamassassin postgres docs-check
 	$(BIN)/ruff check newsletter_cli tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 ## The manual (docs/, mkdocs.yml): regenerate the command reference, build into docs-site/.
@@ -60,6 +61,7 @@ postgres:
 
 lint: $(STAMP)
 	$(BIN)/ruff check newsletter_cli tests benchmarks
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

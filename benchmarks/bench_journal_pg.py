@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from newsletter_cli.delivery.base import SENDABLE, Outcome, Status  # noqa: E402
 from newsletter_cli.journal import Person  # noqa: E402
+from newsletter_cli.journal.status import SENDABLE, Outcome, Status  # noqa: E402
 from newsletter_cli.journal.store import JournalStore  # noqa: E402
 
 ISSUE = "2025-09-regional-update"

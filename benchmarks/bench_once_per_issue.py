@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsletter_cli.delivery.base import SENDABLE, Outcome, Status  # noqa: E402
 from newsletter_cli.journal import Person, SQLiteJournal  # noqa: E402
+from newsletter_cli.journal.status import SENDABLE, Outcome, Status  # noqa: E402
 
 ISSUE = "2025-09-regional-update"
 EARLIER_SENDS, PER_SEND, NEW = 10, 10_000, 10_000

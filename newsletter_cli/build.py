@@ -12,6 +12,7 @@ from newsletter_cli.config import Sender, load_config
 from newsletter_cli.issue import Issue, load_issue
 from newsletter_cli.mime import compose
 from newsletter_cli.project import Project
+from newsletter_cli.recipients import load_roster
 from newsletter_cli.render import RenderedEmail, render_email
 
 PREVIEW_ADDRESS = "preview@example.invalid"
@@ -45,7 +46,6 @@ def _audience(project: Project, list_name: str | None):
     """(audience keys, recipient fields, address) for one list's version, or the full issue."""
     if list_name is None:
         return None, None, None
-    from newsletter_cli.recipients import load_roster
 
     roster = load_roster(project)
     roster.resolve([list_name])  # an unknown name fails here, naming the closest lists

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 from newsletter_cli.datefmt import format_day
 
 if TYPE_CHECKING:
-    from newsletter_cli.issue import EventDetails, Issue, Session
+    from newsletter_cli.issue import Issue
+    from newsletter_cli.issue_types import EventDetails, Session
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_LENGTH = timedelta(hours=1)

@@ -11,6 +11,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import parse_qs, urlsplit
 
 from pydantic import (
     BaseModel,
@@ -90,7 +91,7 @@ class Site(_Section):
     #: The web edition's name (its index page and feed); default: the sender's organisation.
     title: str | None = None
     #: Older setting: the web copy of an issue, ``{slug}`` replaced by the issue's name.
-    #: Ignored when base_url is set (see newsletter_cli.site.urls).
+    #: Ignored when base_url is set (see newsletter_cli.render.urls).
     view_online_url: str | None = None
 
     @field_validator("base_url")
@@ -132,8 +133,6 @@ def check_journal_url(url: str, *, command_line: bool = False) -> str:
     ``command_line``: the URL was typed in a command (``journal migrate --to``), not
     written in newsletter.toml; the message about a password says so.
     """
-    from urllib.parse import parse_qs, urlsplit
-
     parts = urlsplit(url)
     if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
         raise ValueError("must be a PostgreSQL URL: postgresql://user@host:port/database")

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from newsletter_cli.issue import EventDetails, Session
+    from newsletter_cli.issue_types import EventDetails, Session
 
 TO = " to "  # between the two ends of a range: quicker to read than a dash
 

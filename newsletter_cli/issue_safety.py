@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from newsletter_cli.errors import InputError
+from newsletter_cli.issue_types import Model, is_placeholder
+from newsletter_cli.markdown import nesting_depth
 from newsletter_cli.sourcefile import describe_loc, line_of
 from newsletter_cli.urls import url_problem
 
@@ -40,8 +42,6 @@ _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 def _fields(model: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[Any, str, str, tuple]]:
     """(model, field name, text, loc) for every string in the issue, lists included."""
-    from newsletter_cli.issue import Model
-
     for name in type(model).model_fields:
         value = getattr(model, name)
         items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
@@ -61,15 +61,11 @@ def _problem(name: str, text: str) -> str | None:
             name in ONE_LINE_FIELDS
         ) else f"has a control character (U+{ord(bad[0]):04X}) that cannot go in an email"
     if name in URL_FIELDS:
-        from newsletter_cli.issue import is_placeholder
-
         if not is_placeholder(text):  # `check` refuses placeholders
             return url_problem(text, relative_ok=URL_FIELDS[name])
     if name == "template" and (not TEMPLATE_NAME.match(text) or ".." in text):
         return "give the name of a folder in templates/ (no '/', '\\' or '..')"
     if 2 * len(_MARKERS.findall(text)) + 4 > MAX_NESTING:  # else it cannot nest that deep
-        from newsletter_cli.markdown import nesting_depth
-
         depth = nesting_depth(text)
         if depth > MAX_NESTING:
             return (

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from newsletter_cli.errors import InputError
+from newsletter_cli.fieldhints import known_fields, nearest
+from newsletter_cli.yamlhints import explain
 
 M = TypeVar("M", bound=BaseModel)
 Loc = Sequence[str | int]
@@ -125,8 +127,6 @@ def load_yaml(path: Path) -> Any:
     try:
         return yaml.load(text)
     except MarkedYAMLError as exc:
-        from newsletter_cli.authoring.yamlhints import explain
-
         problem, line = explain(exc, text)
         raise InputError(f"YAML syntax: {problem}", path=path, line=line) from None
     except ReaderError as exc:  # a NUL byte or another character YAML does not allow
@@ -237,8 +237,6 @@ def _first_error(errors: list[Any]) -> Any:
 
 def _unknown_field(model: type[BaseModel], data: Any, loc: tuple[str | int, ...]) -> str:
     """'is not a field here' and the field it most likely meant (or the ones allowed)."""
-    from newsletter_cli.authoring.fieldhints import known_fields, nearest
-
     fields = known_fields(model, data, loc) or []
     guess = nearest(str(loc[-1]), fields) if loc else None
     if guess is not None:

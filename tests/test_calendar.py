@@ -17,7 +17,8 @@ from newsletter_cli.calendar import (
     session_span,
     write_ics_files,
 )
-from newsletter_cli.issue import Issue, Session, load_issue
+from newsletter_cli.issue import Issue, load_issue
+from newsletter_cli.issue_types import Session
 
 REPO = Path(__file__).resolve().parent.parent
 SEPTEMBER = REPO / "issues" / "2025-09-regional-update.yaml"

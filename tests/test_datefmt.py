@@ -15,7 +15,8 @@ from newsletter_cli.datefmt import (
     format_time,
     format_time_range,
 )
-from newsletter_cli.issue import EventDetails, Session, load_issue
+from newsletter_cli.issue import load_issue
+from newsletter_cli.issue_types import EventDetails, Session
 
 REPO = Path(__file__).resolve().parent.parent
 

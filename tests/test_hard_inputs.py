@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from newsletter_cli.checks.dates import london_today
-from newsletter_cli.issue import is_placeholder, load_issue
+from newsletter_cli.issue import load_issue
 from newsletter_cli.issue_safety import MAX_NESTING
+from newsletter_cli.issue_types import is_placeholder
 
 ISSUE = "issues/hard.yaml"
 

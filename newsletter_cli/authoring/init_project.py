@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from string import Template
 
+from newsletter_cli.checks.dates import london_today
 from newsletter_cli.errors import InputError
 from newsletter_cli.project import STARTER
 
@@ -76,8 +77,6 @@ def _starter_files() -> list[tuple[Path, Path]]:
 
 def create_project(root: Path, *, today: date | None = None) -> NewProject:
     """Write a working newsletter folder in ``root`` (made if missing); overwrite nothing."""
-    from newsletter_cli.checks.dates import london_today
-
     if root.exists() and not root.is_dir():
         raise InputError("is a file, not a folder", path=root)
     issue_name, issue_text = sample_issue_text(today or london_today())

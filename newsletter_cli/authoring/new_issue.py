@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from newsletter_cli.authoring.yamltext import commented, dump
+from newsletter_cli.blocks import declared_kinds
+from newsletter_cli.blocks.examples import examples
 from newsletter_cli.errors import InputError
 from newsletter_cli.issue import Issue, load_issue
 from newsletter_cli.project import STARTER, Project
@@ -156,9 +158,6 @@ def _blocks(data: dict[str, Any], issue: Issue, when: date) -> tuple[list[dict],
 
 def issue_text(source: Path, project: Project, when: date | None = None) -> tuple[date, str, int]:
     """(the new issue's date, its text, past events dropped) from the issue ``source``."""
-    from newsletter_cli.blocks import declared_kinds
-    from newsletter_cli.blocks.examples import examples
-
     previous = load_issue(source)  # refuse to copy from a broken file
     data = load_yaml(source)
     when = when or next_month(previous.issue_date)

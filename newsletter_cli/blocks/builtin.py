@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from newsletter_cli.issue import EventDetails, Image, Link, Model, check_link_url
+from newsletter_cli.issue_types import EventDetails, Image, Link, Model, check_link_url
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -9,13 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Literal
+from datetime import date
 
 from newsletter_cli import markdown
 from newsletter_cli.blocks import Block, EventBlock, Events
-from newsletter_cli.issue import EventDetails, Issue, Link, Model, is_placeholder
+from newsletter_cli.checks.dates import _first_day, _heading, _last_day, date_findings, london_today
+from newsletter_cli.findings import Finding, Findings
+from newsletter_cli.issue import Issue
+from newsletter_cli.issue_types import EventDetails, Link, Model, is_placeholder
 from newsletter_cli.project import Project
+from newsletter_cli.recipients import load_roster, tag_key
+from newsletter_cli.render import render_email
+from newsletter_cli.site.checks import site_findings
 
 GMAIL_CLIP_BYTES = 102 * 1024
 SUBJECT_MAX = 60
@@ -23,33 +28,6 @@ PREHEADER_MAX = 110
 VAGUE_LINK_TEXT = re.compile(
     r"^(.*\b)?(click here|here|this link|link|click|this|read more|more|this page|details)$"
 )
-
-Severity = Literal["error", "warning"]
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: Severity
-    message: str
-    block: str | None = None
-    line: int | None = None
-    #: The file the line is in, when it is not the issue file (newsletter.toml, a template).
-    path: str | None = None
-
-
-class Findings:
-    """Errors and warnings of a report that holds ``findings``."""
-
-    findings: list[Finding]
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
-
 
 @dataclass
 class CheckReport(Findings):
@@ -63,25 +41,6 @@ class CheckReport(Findings):
     def ok(self) -> bool:
         """True when nothing stops a send."""
         return not self.errors
-
-
-def _heading(block: Model) -> str:
-    if isinstance(block, Block):
-        return block.label
-    return getattr(block, "heading", "") or getattr(block, "title", "")
-
-
-def _first_day(value: date) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _last_day(event: EventDetails) -> date | None:
-    """The last day an event runs on (its sessions included), if it has any date."""
-    days = []
-    for session in event.all_sessions():
-        end = session.end if isinstance(session.end, date) else None
-        days.append(_first_day(end or session.start))
-    return max(days) if days else None
 
 
 def _check_link(text: str, url: str, block: str, line: int | None) -> Iterator[Finding]:
@@ -220,8 +179,6 @@ def _audiences(issue: Issue, project: Project) -> Iterator[Finding]:
     limited = [block for block in issue.blocks if block.only_for]
     if not limited:
         return
-    from newsletter_cli.recipients import load_roster, tag_key
-
     known = load_roster(project).known_keys()
     for block in limited:
         for name in block.only_for:
@@ -243,9 +200,6 @@ def run_checks(
     Dates are compared with ``today`` (default: today in Europe/London; a scheduled
     send passes the day it goes). With ``test_send`` an event already over is a warning.
     """
-    from newsletter_cli.checks.dates import date_findings, london_today
-    from newsletter_cli.render import render_email
-
     report = CheckReport(path=str(issue.path or issue.name))
     report.findings.extend(_envelope(issue))
     report.findings.extend(_todos(issue, None))
@@ -253,8 +207,6 @@ def run_checks(
     for block in issue.blocks:
         report.findings.extend(_block(issue, block))
     report.findings.extend(date_findings(issue, today or london_today(), test_send=test_send))
-    from newsletter_cli.site.checks import site_findings
-
     report.findings.extend(site_findings(issue, project))
     html = render_email(issue, project).html
     report.html_bytes = len(html.encode("utf-8"))

@@ -13,11 +13,32 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from newsletter_cli.checks import Finding, Severity, _first_day, _heading, _last_day
-from newsletter_cli.issue import EventDetails, Events, Issue
+from newsletter_cli.blocks import Block, Events
+from newsletter_cli.findings import Finding, Severity
+from newsletter_cli.issue import Issue
+from newsletter_cli.issue_types import EventDetails, Model
 
 LONDON = ZoneInfo("Europe/London")
 OLD_ISSUE_DAYS = 31
+
+
+def _heading(block: Model) -> str:
+    if isinstance(block, Block):
+        return block.label
+    return getattr(block, "heading", "") or getattr(block, "title", "")
+
+
+def _first_day(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _last_day(event: EventDetails) -> date | None:
+    """The last day an event runs on (its sessions included), if it has any date."""
+    days = []
+    for session in event.all_sessions():
+        end = session.end if isinstance(session.end, date) else None
+        days.append(_first_day(end or session.start))
+    return max(days) if days else None
 
 
 def london_today() -> date:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from newsletter_cli.delivery.message import Letterhead
+from newsletter_cli.delivery.outbox import OutboxBackend
+from newsletter_cli.delivery.sendgrid_body import Envelope
+from newsletter_cli.delivery.sendgrid_settings import api_host, api_key
+from newsletter_cli.delivery.smtp import SmtpBackend
+from newsletter_cli.delivery.smtp_settings import smtp_password, smtp_server
 from newsletter_cli.errors import ConfigError
+from newsletter_cli.journal import existing_journal
 
 if TYPE_CHECKING:
     from newsletter_cli.config import Config
@@ -15,63 +20,6 @@ if TYPE_CHECKING:
     from newsletter_cli.delivery.sendgrid_backend import RetryPolicy
     from newsletter_cli.delivery.smtp_settings import SmtpServer
     from newsletter_cli.project import Project
-
-API_KEY_ENV = "SENDGRID_API_KEY"
-API_HOST_ENV = "SENDGRID_API_HOST"
-_PRINTABLE = re.compile(r"^[\x21-\x7e]+$")
-
-
-def api_key(*, sending: bool = True) -> str:
-    """The SendGrid API key from the environment, checked for shape (never echoed).
-
-    ``sending=False`` for the commands that only ask SendGrid questions (sync, report)."""
-    key = os.environ.get(API_KEY_ENV, "").strip()
-    if not key:
-        hint = (
-            f"set {API_KEY_ENV} in the environment to send through SendGrid, "
-            "or use --backend outbox to write the emails to files"
-            if sending
-            else f"set {API_KEY_ENV} in the environment: a key that may read what this command "
-            "asks SendGrid (see 'After you send' in the README)"
-        )
-        raise ConfigError(f"{API_KEY_ENV} is not set", hint=hint)
-    if not _PRINTABLE.match(key):
-        raise ConfigError(f"{API_KEY_ENV} contains spaces or unusual characters; check it")
-    return key
-
-
-def api_host() -> str | None:
-    """``SENDGRID_API_HOST`` when set: only ``http(s)://host[:port]``, checked before sending.
-
-    (The tests point it at a local server.) Anything else is a ConfigError, so a typo can
-    never leave a batch half-sent and "uncertain".
-    """
-    raw = os.environ.get(API_HOST_ENV, "")
-    if not raw.strip():
-        return None
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(raw.strip())
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
-        parts = None
-    if (
-        parts is None
-        or not _PRINTABLE.match(raw.strip())
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.username is not None
-        or parts.path not in ("", "/")
-        or parts.query
-        or parts.fragment
-    ):
-        raise ConfigError(
-            f"{API_HOST_ENV} must be http://HOST or https://HOST, with an optional :PORT "
-            "and nothing after it",
-            hint=f"unset {API_HOST_ENV} to use SendGrid itself",
-        )
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def make_backend(
@@ -85,8 +33,6 @@ def make_backend(
     """The backend called ``name`` ("outbox" or "sendgrid"), set up from the config."""
     sender = config.sender
     if name == "outbox":
-        from newsletter_cli.delivery.outbox import OutboxBackend
-
         return OutboxBackend(
             project.outbox_dir,
             from_email=sender.from_email,
@@ -100,7 +46,6 @@ def make_backend(
     key = api_key()
     group = unsubscribe_group(project, config)
     from newsletter_cli.delivery.sendgrid_backend import SendGridBackend
-    from newsletter_cli.delivery.sendgrid_body import Envelope
 
     envelope = Envelope(
         from_email=sender.from_email,
@@ -119,11 +64,11 @@ def backend_delivers(name: str) -> bool:
     """Whether the backend called ``name`` reaches people (its class's ``delivers``),
     known before it is set up (no key needed): for the once-per-issue check."""
     if name == "outbox":
-        from newsletter_cli.delivery.outbox import OutboxBackend as chosen
+        chosen = OutboxBackend
     elif name == "sendgrid":
         from newsletter_cli.delivery.sendgrid_backend import SendGridBackend as chosen
     elif name == "smtp":
-        from newsletter_cli.delivery.smtp import SmtpBackend as chosen
+        chosen = SmtpBackend
     else:
         raise ConfigError(f"unknown backend {name!r}; use outbox, sendgrid or smtp")
     return bool(chosen.delivers)
@@ -143,10 +88,6 @@ def unsubscribe_group(project: Project, config: Config) -> int:
 
 def smtp_backend(project: Project, config: Config) -> Backend:
     """The SMTP backend; its daily limit counts what the journal says went in the last day."""
-    from newsletter_cli.delivery.message import Letterhead
-    from newsletter_cli.delivery.smtp import SmtpBackend
-    from newsletter_cli.delivery.smtp_settings import smtp_password, smtp_server
-
     server = smtp_server(project, config)
     sender = config.sender
     letterhead = Letterhead(sender.from_email, sender.from_name, sender.reply_to)
@@ -161,8 +102,6 @@ def smtp_backend(project: Project, config: Config) -> Backend:
 def smtp_preflight(project: Project, config: Config, dry_run: bool) -> tuple[SmtpServer, str]:
     """The SMTP settings, checked before anything is sent; a warning for a dry run without
     the password (a real send needs it and stops here without it)."""
-    from newsletter_cli.delivery.smtp_settings import smtp_password, smtp_server
-
     server = smtp_server(project, config)
     try:
         smtp_password(server)
@@ -175,8 +114,6 @@ def smtp_preflight(project: Project, config: Config, dry_run: bool) -> tuple[Smt
 
 def smtp_sent_since(project: Project, since: float) -> int:
     """Recipients this project's SMTP sends had accepted since unix time ``since``."""
-    from newsletter_cli.journal import existing_journal
-
     journal = existing_journal(project)
     if journal is None:
         return 0

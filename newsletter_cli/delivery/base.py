@@ -9,44 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
+
+from newsletter_cli.journal.status import HAS_IT, SENDABLE, Outcome, Status
+
+__all__ = [
+    "HAS_IT", "SENDABLE", "Backend", "BatchResult", "Outcome", "SendContext", "Status",
+]
 
 if TYPE_CHECKING:
     from newsletter_cli.errors import NewsletterError
     from newsletter_cli.recipients.contact import Contact
     from newsletter_cli.render import RenderedEmail
-
-
-class Status(StrEnum):
-    """Where one recipient of one send stands. Every recipient ends in exactly one."""
-
-    QUEUED = "queued"  # to be sent; nothing has left for them yet
-    SENDING = "sending"  # a request carrying them is (or was, at a crash) in flight
-    ACCEPTED = "accepted"  # the service took the message (or the outbox file was written)
-    FAILED = "failed"  # refused or not sent; safe to send again
-    UNCERTAIN = "uncertain"  # the request left but no answer came; re-sent only on request
-    SUPPRESSED = "suppressed"  # on a suppression list; never sent
-    INVALID = "invalid"  # an address no service would take; never sent
-    CANCELLED = "cancelled"  # scheduled, then cancelled before it went
-    SKIPPED = "skipped"  # another send of the same issue reached them; looked at again each run
-
-
-#: Statuses a new run sends to. UNCERTAIN only with ``--resend-uncertain``.
-SENDABLE = frozenset({Status.QUEUED, Status.FAILED, Status.CANCELLED})
-#: A person with one of these in a live send has (or may have) the issue: no other send
-#: of the same issue sends to them again (``--allow-repeat`` aside).
-HAS_IT = frozenset({Status.ACCEPTED, Status.UNCERTAIN, Status.SENDING})
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one recipient in one batch."""
-
-    email: str
-    status: Status
-    message_id: str | None = None
-    reason: str | None = None
 
 
 @dataclass

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from newsletter_cli.config import load_config
 from newsletter_cli.delivery.backends import make_backend
 from newsletter_cli.delivery.base import Backend, Status
 from newsletter_cli.errors import Refused
@@ -35,8 +36,6 @@ def cancel_send(
     Cancelling a send already cancelled does nothing and says so (not an error: what
     was asked for is true).
     """
-    from newsletter_cli.config import load_config
-
     journal = existing_journal(project)
     if journal is None:
         raise no_send(send_id, [])

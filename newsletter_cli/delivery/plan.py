@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from newsletter_cli.checks import run_checks
+from newsletter_cli.checks.dates import date_findings
+from newsletter_cli.config import load_config
 from newsletter_cli.delivery.backends import (
-    API_KEY_ENV,
-    api_host,
-    api_key,
     backend_delivers,
     smtp_preflight,
     smtp_sent_since,
@@ -29,11 +29,23 @@ from newsletter_cli.delivery.backends import (
 from newsletter_cli.delivery.base import Status
 from newsletter_cli.delivery.deliver import Variant
 from newsletter_cli.delivery.prior import look_back
+from newsletter_cli.delivery.sendgrid_settings import API_KEY_ENV, api_host, api_key
 from newsletter_cli.delivery.smtp_limits import DAY
 from newsletter_cli.delivery.smtp_settings import plan_notes
+from newsletter_cli.delivery.sync_state import stale_warning
 from newsletter_cli.errors import CheckFailed, ConfigError, InputError, Refused
+from newsletter_cli.issue import load_issue
+from newsletter_cli.links.check import check_links
+from newsletter_cli.recipients.addresses import address_problem, normalise
 from newsletter_cli.recipients.contact import Contact
+from newsletter_cli.recipients.leftout import (
+    describe,
+    problems_affecting,
+    refuse_unreadable_suppressions,
+)
 from newsletter_cli.recipients.problems import Problem
+from newsletter_cli.recipients.roster import load_roster
+from newsletter_cli.render import TOKENS, render_email
 
 if TYPE_CHECKING:
     from newsletter_cli.issue import Issue
@@ -177,8 +189,6 @@ def group_by_audience(
 
 def _check_links(issue: Issue, project: Project, path: Path, shown: int = 5) -> list[str]:
     """Try every link; raise CheckFailed for a broken one, return the warnings."""
-    from newsletter_cli.links.check import check_links
-
     report = check_links(issue, project)
     if report.errors:
         first = report.errors[0]
@@ -215,12 +225,6 @@ def prepare_send(
     ``link_check``: for a send to lists (not a test or sandbox send), try every link
     first (see newsletter_cli.links); a broken one stops the send.
     """
-    from newsletter_cli.checks import run_checks
-    from newsletter_cli.config import load_config
-    from newsletter_cli.issue import load_issue
-    from newsletter_cli.recipients.addresses import address_problem, normalise
-    from newsletter_cli.render import TOKENS, render_email
-
     now = now or datetime.now(LONDON)
     config = load_config(project)
     backend_name = backend or config.delivery.backend
@@ -273,8 +277,6 @@ def prepare_send(
     lists_of: dict[str, tuple[str, ...]] = {}
     left_out: list[Problem] = []
     if test_to:
-        from newsletter_cli.checks.dates import date_findings
-
         stale = [f for f in date_findings(issue, day) if f.severity == "error"]
         warnings.extend(f"{f.message}: a live send would be refused" for f in stale)
         addresses = []
@@ -291,13 +293,6 @@ def prepare_send(
         names = tuple(addresses)
         send_id = make_test_send_id(issue.name, addresses, now)
     else:
-        from newsletter_cli.recipients.leftout import (
-            describe,
-            problems_affecting,
-            refuse_unreadable_suppressions,
-        )
-        from newsletter_cli.recipients.roster import load_roster
-
         roster = load_roster(project)
         refuse_unreadable_suppressions(roster)
         resolution = roster.resolve(list(lists))
@@ -329,8 +324,6 @@ def prepare_send(
     if mode == "live" and not prior.tested and backend_name != "outbox":
         warnings.append("no test send of this issue yet: try --test-to YOUR-ADDRESS first")
     if mode == "live" and backend_name == "sendgrid":
-        from newsletter_cli.reports.sync import stale_warning
-
         warnings.extend(w for w in [stale_warning(project, now.timestamp())] if w)
     if prior.issue_changed and prior.previous.get(Status.ACCEPTED):
         warnings.append(
@@ -379,10 +372,6 @@ def find_send_id(
     sandbox: bool = False,
 ) -> str:
     """The id ``send ISSUE --list ...`` has, without checking or rendering anything."""
-    from newsletter_cli.config import load_config
-    from newsletter_cli.issue import load_issue
-    from newsletter_cli.recipients.roster import load_roster
-
     if not lists:
         raise InputError("no list given: add --list NAME (the lists of the send to look at)")
     config = load_config(project)

@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from newsletter_cli.config import load_config
 from newsletter_cli.delivery.backends import make_backend
 from newsletter_cli.delivery.base import Backend, SendContext, Status
 from newsletter_cli.delivery.deliver import RunResult, deliver
 from newsletter_cli.journal import Person, open_journal
+from newsletter_cli.recipients.addresses import address_problem
 
 if TYPE_CHECKING:
     from newsletter_cli.delivery.plan import SendPlan
@@ -26,9 +28,6 @@ def run_send(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Deliver a prepared plan, journalled; resumes if the same send ran before."""
-    from newsletter_cli.config import load_config
-    from newsletter_cli.recipients.addresses import address_problem
-
     if backend is None:
         backend = make_backend(plan.backend, project, load_config(project))
     with open_journal(project) as journal, journal.send_lock(plan.send_id):

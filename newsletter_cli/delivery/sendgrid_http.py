@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from newsletter_cli.delivery.sendgrid_settings import api_host, api_key
 from newsletter_cli.errors import AuthError, DeliveryError
 
 DEFAULT_HOST = "https://api.sendgrid.com"
@@ -71,8 +72,6 @@ def client(api_key: str, host: str | None = None) -> Any:
 
 def env_client() -> Any:
     """The client for the key and host in the environment (SENDGRID_API_KEY, _HOST)."""
-    from newsletter_cli.delivery.backends import api_host, api_key
-
     return client(api_key(sending=False), api_host())
 
 

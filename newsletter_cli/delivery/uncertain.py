@@ -19,10 +19,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from newsletter_cli.delivery import sendgrid_activity
 from newsletter_cli.delivery.base import Outcome, Status
+from newsletter_cli.delivery.sendgrid_activity import (
+    ACTIVITY_LIMIT,
+    ActivityUnavailable,
+    args_query,
+)
+from newsletter_cli.delivery.sendgrid_settings import api_host, api_key
 from newsletter_cli.errors import Refused
 from newsletter_cli.journal import existing_journal
-from newsletter_cli.journal.history import find_send, no_send
+from newsletter_cli.journal.history import find_send, london_time, no_send
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -54,8 +61,6 @@ class Resolution:
 
     def summary(self) -> list[str]:
         """What was found, in plain words, and what to do next."""
-        from newsletter_cli.journal.history import london_time
-
         if not self.checked:
             return [f"Send {self.send_id} has no uncertain recipients."]
         lines = [f"Checked {self.checked} uncertain recipient(s) of {self.send_id} in "
@@ -83,12 +88,6 @@ def resolve_uncertain(
     delay: timedelta = ACTIVITY_DELAY,
 ) -> Resolution:
     """Ask ``find`` about each batch of the send's uncertain recipients; record the answers."""
-    from newsletter_cli.delivery.sendgrid_activity import (
-        ACTIVITY_LIMIT,
-        ActivityUnavailable,
-        args_query,
-    )
-
     now = time.time() if now is None else now
     result = Resolution(send_id)
     rows = journal.recipients(send_id, [Status.UNCERTAIN])
@@ -164,8 +163,5 @@ def _delay_words() -> str:
 
 
 def _sendgrid_finder() -> Finder:
-    from newsletter_cli.delivery import sendgrid_activity
-    from newsletter_cli.delivery.backends import api_host, api_key
-
     api = sendgrid_activity.client(api_key(sending=False), api_host())
     return lambda query: sendgrid_activity.messages(api, query)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from newsletter_cli.config import load_config
 from newsletter_cli.journal.sqlite import SQLiteJournal
 from newsletter_cli.journal.store import (
     Claim,
@@ -29,8 +30,6 @@ Journal = SQLiteJournal
 
 def journal_url(project: Project) -> str | None:
     """The shared journal's URL from newsletter.toml, or None for the embedded SQLite one."""
-    from newsletter_cli.config import load_config
-
     return load_config(project).delivery.journal
 
 

@@ -7,13 +7,15 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from newsletter_cli.datefmt import format_day, format_time
-from newsletter_cli.delivery.base import HAS_IT, Status
 from newsletter_cli.errors import NewsletterError, UnknownNameError
+from newsletter_cli.issue import load_issue
 from newsletter_cli.journal import existing_journal, journal_location, journal_url
+from newsletter_cli.journal.status import HAS_IT, Status
 from newsletter_cli.journal.store import JournalStore, RecipientRecord, SendRecord
 from newsletter_cli.recipients.listdefs import closest
 
@@ -154,10 +156,6 @@ def proof_row(row: RecipientRecord, record: SendRecord) -> dict[str, Any]:
 def issue_key(project: Project, ref: str) -> str:
     """An issue's identity from what the user typed: a file (its name, as sends record it)
     or the name itself ('issues/2025-09-x.yaml' and '2025-09-x' give '2025-09-x')."""
-    from pathlib import Path
-
-    from newsletter_cli.issue import load_issue
-
     for path in (Path(ref), project.issues_dir / ref, project.issues_dir / f"{ref}.yaml"):
         if path.is_file():
             try:

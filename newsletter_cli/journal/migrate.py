@@ -15,10 +15,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsletter_cli.delivery.base import Status
+from newsletter_cli.config import check_journal_url
 from newsletter_cli.errors import ConfigError, InputError, Refused
 from newsletter_cli.journal.sqlite import SQLiteJournal
 from newsletter_cli.journal.sqlkit import SEND_COLUMNS
+from newsletter_cli.journal.status import Status
 
 if TYPE_CHECKING:
     from newsletter_cli.journal.postgres import PostgresJournal
@@ -63,8 +64,6 @@ class MigrateResult:
 
 def check_url(url: str) -> str:
     """The URL, or one ConfigError saying what is wrong with it."""
-    from newsletter_cli.config import check_journal_url
-
     try:
         return check_journal_url(url, command_line=True)
     except ValueError as exc:

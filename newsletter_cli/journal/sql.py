@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from newsletter_cli.delivery.base import Outcome, Status
 from newsletter_cli.errors import DeliveryError
 from newsletter_cli.journal import schema
 from newsletter_cli.journal.sql_issue import IssueQueries
@@ -30,6 +29,7 @@ from newsletter_cli.journal.sqlkit import (
     send_record,
     status_guard,
 )
+from newsletter_cli.journal.status import Outcome, Status
 from newsletter_cli.journal.store import SCHEMA_VERSION, Person, RecipientRecord, SendRecord
 
 

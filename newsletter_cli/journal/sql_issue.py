@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 
-from newsletter_cli.delivery.base import Status
 from newsletter_cli.journal.sqlkit import (
     HAS_IT_VALUES,
     RECIPIENT_COLUMNS,
@@ -16,6 +15,7 @@ from newsletter_cli.journal.sqlkit import (
     recipient_record,
     status_guard,
 )
+from newsletter_cli.journal.status import Status
 from newsletter_cli.journal.store import Claim, RecipientRecord
 
 

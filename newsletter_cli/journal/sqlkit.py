@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from newsletter_cli.delivery.base import HAS_IT, Status
+from newsletter_cli.journal.status import HAS_IT, Status
 from newsletter_cli.journal.store import RecipientRecord, SendRecord
 
 SEND_COLUMNS = (

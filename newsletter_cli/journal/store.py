@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from newsletter_cli.delivery.base import Outcome, Status
+from newsletter_cli.journal.status import Outcome, Status
 
 #: The journal layout this release writes. A journal without a version is from the first
 #: release (version 1) and is upgraded in place; a newer one is refused.

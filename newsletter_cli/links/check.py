@@ -17,14 +17,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from newsletter_cli.checks import Findings
+from newsletter_cli.calendar import calendar_entries
+from newsletter_cli.config import _key_line, load_config
+from newsletter_cli.findings import Finding, Findings
 from newsletter_cli.links.cache import FILE_NAME, LinkCache
-from newsletter_cli.links.collect import Collector, Source, Target, html_addresses, issue_links
 from newsletter_cli.links.hops import Resolver
 from newsletter_cli.links.probe import LinkResult, try_url
+from newsletter_cli.render import images, render_email
+from newsletter_cli.render.links import Collector, Source, Target, html_addresses, issue_links
+from newsletter_cli.render.urls import image_url, resolve, site_base, view_online_url
+from newsletter_cli.site.page import SiteInfo, render_page, web_folder
 
 if TYPE_CHECKING:
-    from newsletter_cli.checks import Finding
     from newsletter_cli.config import Config
     from newsletter_cli.issue import Issue
     from newsletter_cli.project import Project
@@ -79,11 +83,6 @@ def check_published(url: str, base: str, folder: Path) -> LinkResult:
 
 def _web_edition(issue: Issue, project: Project, config: Config, found: Collector) -> str | None:
     """Add the page, .ics and image addresses the tool makes; return the page's address."""
-    from newsletter_cli.calendar import calendar_entries
-    from newsletter_cli.config import _key_line
-    from newsletter_cli.site import images
-    from newsletter_cli.site.urls import image_url, site_base, view_online_url
-
     text = project.config_path.read_text(encoding="utf-8") if project.config_path.is_file() else ""
     key = "base_url" if config.site.base_url else "view_online_url"
     setting = Source(str(project.config_path), _key_line(text, ("site", key)), "view in browser")
@@ -111,10 +110,6 @@ def _web_edition(issue: Issue, project: Project, config: Config, found: Collecto
 
 def collect_targets(issue: Issue, project: Project, config: Config) -> list[Target]:
     """Every address in the issue's email and web page, each with where it comes from."""
-    from newsletter_cli.render import render_email
-    from newsletter_cli.site.page import SiteInfo, render_page, web_folder
-    from newsletter_cli.site.urls import resolve, site_base
-
     found = Collector()
     for url, source in issue_links(issue):
         found.add(url, source)
@@ -133,8 +128,6 @@ def collect_targets(issue: Issue, project: Project, config: Config) -> list[Targ
 
 
 def _findings(target: Target, result: LinkResult) -> list[Finding]:
-    from newsletter_cli.checks import Finding
-
     if result.level == "ok":
         return []
     return [
@@ -158,9 +151,6 @@ def check_links(
 
     ``resolve`` looks host names up (the system's resolver unless given).
     """
-    from newsletter_cli.config import load_config
-    from newsletter_cli.site.urls import site_base
-
     config = load_config(project)
     base = site_base(config)
     folder = site_dir if site_dir is not None else project.site_dir

@@ -8,15 +8,24 @@ server keeps running.
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from newsletter_cli.checks import run_checks
+from newsletter_cli.config import load_config
 from newsletter_cli.errors import NewsletterError, UnknownNameError
+from newsletter_cli.issue import load_issue
+from newsletter_cli.recipients import load_roster
+from newsletter_cli.render import render_email
+from newsletter_cli.render.images import issue_images
+from newsletter_cli.render.urls import image_url, site_base
 
 if TYPE_CHECKING:
-    from newsletter_cli.checks import Finding
+    from newsletter_cli.findings import Finding
     from newsletter_cli.project import Project
     from newsletter_cli.render import RenderedEmail
 
@@ -65,9 +74,6 @@ class PreviewContent:
 
     def inline_images(self, html: str) -> str:
         """``html`` with the preview's /images/ addresses as data: URLs (for screenshots)."""
-        import base64
-        import mimetypes
-
         for name, image in self.images.items():
             kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
             data = base64.b64encode(image.data).decode("ascii")
@@ -103,18 +109,11 @@ def _describe(contact: Any) -> str:
 
 
 def _load_roster(project: Project) -> Any:
-    from newsletter_cli.recipients import load_roster
-
     return load_roster(project)
 
 
 def _local_images(content: PreviewContent, issue: Any, project: Project, config: Any, email):
     """Point the email's published-image addresses at this server, which has the files now."""
-    from dataclasses import replace
-
-    from newsletter_cli.site.images import issue_images
-    from newsletter_cli.site.urls import image_url, site_base
-
     if config is None:
         return email
     base = site_base(config)
@@ -127,11 +126,6 @@ def _local_images(content: PreviewContent, issue: Any, project: Project, config:
 
 def gather(issue_path: Path, project: Project, list_name: str | None = None) -> PreviewContent:
     """Load, render (for ``list_name``'s sample member, if given) and check the issue."""
-    from newsletter_cli.checks import run_checks
-    from newsletter_cli.config import load_config
-    from newsletter_cli.issue import load_issue
-    from newsletter_cli.render import render_email
-
     content = PreviewContent(issue_path=issue_path, title=issue_path.name, list_name=list_name)
     issue = content.attempt("issue", load_issue, issue_path)
     if issue is None:

@@ -9,6 +9,7 @@ save shows its message and the next good save recovers.
 from __future__ import annotations
 
 import errno
+import mimetypes
 import secrets
 import threading
 from http import HTTPStatus
@@ -177,8 +178,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _image(self, name: str) -> None:
         """A local image as publish will write it (resized, metadata stripped)."""
-        import mimetypes
-
         _, content = self.preview.content(self.preview.list_name)
         image = content.images.get(name)
         if image is None:

@@ -9,6 +9,20 @@ TITLES = frozenset(
     "mr mrs ms miss mx dr prof professor cllr councillor sir dame rev revd lord lady".split()
 )
 
+# Column names as spreadsheets spell them (after header_name()) -> our field.
+COLUMNS = {
+    "email": "email", "e_mail": "email", "email_address": "email",
+    "e_mail_address": "email", "work_email": "email", "e_mail_1_value": "email",
+    "name": "name", "full_name": "name", "display_name": "name", "contact_name": "name",
+    "first_name": "first_name", "given_name": "first_name", "forename": "first_name",
+    "last_name": "last_name", "surname": "last_name", "family_name": "last_name",
+    "organisation": "organisation", "organization": "organisation", "org": "organisation",
+    "local_authority": "organisation", "authority": "organisation", "la": "organisation",
+    "council": "organisation", "employer": "organisation", "company": "organisation",
+    "role": "role", "job_title": "role", "position": "role", "job_role": "role",
+    "tags": "tags", "tag": "tags", "labels": "tags", "groups": "tags",
+}  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Contact:

@@ -9,7 +9,7 @@ from pathlib import Path
 from newsletter_cli.errors import InputError
 from newsletter_cli.recipients.addresses import address_problem, clean
 from newsletter_cli.recipients.cells import parse_address_cell, shown_cell
-from newsletter_cli.recipients.contact import Contact
+from newsletter_cli.recipients.contact import COLUMNS, Contact
 from newsletter_cli.recipients.csvtable import Table, runs_on
 from newsletter_cli.recipients.limits import MAX_CELL
 from newsletter_cli.recipients.problems import Problem, split_source
@@ -17,19 +17,6 @@ from newsletter_cli.recipients.sources import read_tables
 from newsletter_cli.recipients.tags import split_tags
 from newsletter_cli.recipients.xlsxtable import SheetChoice, SheetTable
 
-# Column names as spreadsheets spell them (after header_name()) -> our field.
-COLUMNS = {
-    "email": "email", "e_mail": "email", "email_address": "email",
-    "e_mail_address": "email", "work_email": "email", "e_mail_1_value": "email",
-    "name": "name", "full_name": "name", "display_name": "name", "contact_name": "name",
-    "first_name": "first_name", "given_name": "first_name", "forename": "first_name",
-    "last_name": "last_name", "surname": "last_name", "family_name": "last_name",
-    "organisation": "organisation", "organization": "organisation", "org": "organisation",
-    "local_authority": "organisation", "authority": "organisation", "la": "organisation",
-    "council": "organisation", "employer": "organisation", "company": "organisation",
-    "role": "role", "job_title": "role", "position": "role", "job_role": "role",
-    "tags": "tags", "tag": "tags", "labels": "tags", "groups": "tags",
-}  # fmt: skip
 TEXT_FIELDS = ("name", "organisation", "role")
 _UNSAFE = re.compile("[<>]")
 

@@ -18,8 +18,10 @@ from typing import Any
 
 from newsletter_cli.errors import InputError
 from newsletter_cli.recipients.csvtable import Table, read_table
+from newsletter_cli.recipients.listdefs import _line
 from newsletter_cli.recipients.problems import Problem
 from newsletter_cli.recipients.xlsxtable import SheetChoice, SheetTable, read_workbook
+from newsletter_cli.sourcefile import load_yaml
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -78,8 +80,6 @@ def read_file_settings(lists_path: Path, shown: str, files: list[Path]) -> dict[
     """lists.yaml's ``_files:`` section: {file name: the sheets to read}."""
     if not lists_path.is_file():
         return {}
-    from newsletter_cli.recipients.listdefs import _line
-    from newsletter_cli.sourcefile import load_yaml
 
     try:
         data = load_yaml(lists_path)

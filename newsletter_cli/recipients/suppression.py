@@ -8,7 +8,7 @@ from pathlib import Path
 from newsletter_cli.errors import InputError
 from newsletter_cli.recipients.addresses import address_problem
 from newsletter_cli.recipients.cells import parse_address_cell, shown_cell
-from newsletter_cli.recipients.contacts import COLUMNS
+from newsletter_cli.recipients.contact import COLUMNS
 from newsletter_cli.recipients.csvtable import Table, runs_on
 from newsletter_cli.recipients.problems import Problem
 from newsletter_cli.recipients.sources import read_tables

@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 
 from newsletter_cli.errors import InputError
 from newsletter_cli.recipients import limits
+from newsletter_cli.recipients.contact import COLUMNS
 from newsletter_cli.recipients.csvtable import header_name
 from newsletter_cli.recipients.problems import Problem, SheetRow
 
@@ -196,8 +197,6 @@ def _merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
 
 
 def _is_email_header(cells: Sequence[str]) -> bool:
-    from newsletter_cli.recipients.contacts import COLUMNS
-
     return any(COLUMNS.get(header_name(cell)) == "email" for cell in cells if cell)
 
 

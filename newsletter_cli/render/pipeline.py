@@ -16,15 +16,19 @@ from typing import Any
 import jinja2
 from mjml import mjml2html
 
-from newsletter_cli import markdown
+from newsletter_cli import calendar, markdown
 from newsletter_cli.config import Config, load_config
 from newsletter_cli.errors import InputError, UnknownNameError
 from newsletter_cli.issue import Issue
 from newsletter_cli.project import TEMPLATE_MAIN, Project
 from newsletter_cli.recipients.contact import Contact
-from newsletter_cli.render import UNSUBSCRIBE_SLOT, RenderedEmail, outline
+from newsletter_cli.recipients.tags import visible
+from newsletter_cli.render import images, outline
+from newsletter_cli.render.email import UNSUBSCRIBE_SLOT, RenderedEmail
 from newsletter_cli.render.filters import shared_filters
 from newsletter_cli.render.textpart import wrap_text
+from newsletter_cli.render.urls import site_base
+from newsletter_cli.render.urls import view_online_url as derived
 
 HTML_TEMPLATE = TEMPLATE_MAIN
 TEXT_TEMPLATE = "email.txt.j2"
@@ -75,8 +79,6 @@ def _bytecode_cache() -> str | None:
 
 @lru_cache(maxsize=8)
 def _environment(folder: str, bytecode_cache: str | None = None) -> jinja2.Environment:
-    from newsletter_cli import calendar
-
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         bytecode_cache=jinja2.FileSystemBytecodeCache(bytecode_cache) if bytecode_cache else None,
@@ -98,15 +100,11 @@ def _environment(folder: str, bytecode_cache: str | None = None) -> jinja2.Envir
 
 def visible_blocks(issue: Issue, audience: frozenset[str] | None) -> list[Any]:
     """The blocks a reader with these list names and tags sees (all when ``None``)."""
-    from newsletter_cli.recipients.tags import visible
-
     return [b for b in issue.blocks if visible(b.only_for, audience)]
 
 
 def view_online_url(issue: Issue, config: Config) -> str | None:
-    """Where the web copy of this issue lives, if anywhere (see newsletter_cli.site.urls)."""
-    from newsletter_cli.site.urls import view_online_url as derived
-
+    """Where the web copy of this issue lives, if anywhere (see newsletter_cli.render.urls)."""
     return derived(issue, config)
 
 
@@ -136,9 +134,6 @@ def _context(
     recipient: Mapping[str, str] | None,
     subject: str,
 ) -> dict[str, Any]:
-    from newsletter_cli.site import images
-    from newsletter_cli.site.urls import site_base
-
     config = load_config(project)
     fields = dict(recipient) if recipient is not None else Contact(email="").fields()
     base = site_base(config)  # local images are shown from the published web edition

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from newsletter_cli.errors import NewsletterError
+from newsletter_cli.journal.history import london_time
 from newsletter_cli.reports import charts
 from newsletter_cli.reports.matching import NO_ORGANISATION, Recipient
 from newsletter_cli.reports.report import Report
@@ -43,8 +44,6 @@ def _states(groups: dict[str, list[Recipient]], activity: bool) -> list[tuple[st
 
 
 def uk(moment: float, *, weekday: bool = True) -> str:
-    from newsletter_cli.journal.history import london_time
-
     return london_time(moment, weekday=weekday)
 
 

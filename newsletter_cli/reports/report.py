@@ -22,9 +22,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from newsletter_cli.delivery.base import Status
+from newsletter_cli.config import load_config
+from newsletter_cli.delivery import sendgrid_activity as activity
+from newsletter_cli.delivery.backends import unsubscribe_group
+from newsletter_cli.delivery.sendgrid_http import env_client
 from newsletter_cli.errors import NewsletterError, Refused
-from newsletter_cli.reports.matching import Group, Recipient
+from newsletter_cli.journal import existing_journal
+from newsletter_cli.journal.history import find_send, issue_key, no_send
+from newsletter_cli.journal.status import Status
+from newsletter_cli.recipients.roster import load_roster
+from newsletter_cli.reports import matching, stats
+from newsletter_cli.reports.matching import OUTCOMES, Group, Recipient
+from newsletter_cli.reports.suppressed import fetch
 
 if TYPE_CHECKING:
     from newsletter_cli.journal.store import JournalStore, SendRecord
@@ -70,8 +79,6 @@ class Report:
 
     def rows(self) -> list[dict[str, Any]]:
         """Every figure as a row (section, name, metric, value...), for CSV and JSON."""
-        from newsletter_cli.reports.matching import OUTCOMES
-
         shown = OUTCOMES if self.activity else OUTCOMES[3:]
         rows = [_row("figure", "", k, v) for k, v in self.totals.items()]
         for day in self.days or []:
@@ -117,9 +124,6 @@ def build_report(
     **options: Any,
 ) -> Report:
     """The report for one live SendGrid send, or for every live SendGrid send of an issue."""
-    from newsletter_cli.journal import existing_journal
-    from newsletter_cli.journal.history import find_send, issue_key, no_send
-
     now = time.time() if now is None else now
     journal = existing_journal(project)
     if journal is None:
@@ -140,7 +144,6 @@ def build_report(
                               hint="'newsletter history' lists the sends")  # fmt: skip
             category, title = name, f"Issue {name}"
         recipients = _recipients(journal, sends)
-    from newsletter_cli.delivery.sendgrid_http import env_client
 
     api = api if api is not None else env_client()
     return assemble(project, title, category, sends, recipients, api, now,
@@ -184,11 +187,6 @@ def assemble(
     **options: Any,
 ) -> Report:
     """Ask SendGrid about ``people`` and put the report together."""
-    from newsletter_cli.config import load_config
-    from newsletter_cli.delivery.backends import unsubscribe_group
-    from newsletter_cli.reports import matching, stats
-    from newsletter_cli.reports.suppressed import fetch
-
     start = min(s.send_at or s.created for s in sends)
     notes: list[str] = []
     order = _add_lists(project, people, notes)
@@ -219,8 +217,6 @@ def _utc_day(moment: float) -> date:
 
 def _add_lists(project: Project, people: dict[str, Recipient], notes: list[str]) -> list[str]:
     """Add every list today's contact files put each person on; the lists' order."""
-    from newsletter_cli.recipients.roster import load_roster
-
     try:
         roster = load_roster(project)
     except NewsletterError as exc:
@@ -246,9 +242,6 @@ def _activity(
     sleep: Callable[[float], None],
 ) -> bool:
     """Ask Email Activity about each batch; False (and a note) when the account has none."""
-    from newsletter_cli.delivery import sendgrid_activity as activity
-    from newsletter_cli.reports import matching
-
     batches = sorted({(p.send_id, p.batch) for p in people.values()},
                      key=lambda b: (b[0], b[1] or 0))  # fmt: skip
     for send_id, batch in batches:

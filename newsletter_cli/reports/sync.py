@@ -14,28 +14,28 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
+from newsletter_cli.config import load_config
+from newsletter_cli.delivery.backends import unsubscribe_group
+from newsletter_cli.delivery.sendgrid_http import env_client
+from newsletter_cli.delivery.sync_state import london_day, save_state
 from newsletter_cli.errors import InputError, NewsletterError
+from newsletter_cli.recipients.addresses import address_problem, normalise
+from newsletter_cli.recipients.roster import load_roster
+from newsletter_cli.reports.suppressed import fetch
 
 if TYPE_CHECKING:
     from newsletter_cli.project import Project
     from newsletter_cli.reports.suppressed import Held
 
-LONDON = ZoneInfo("Europe/London")
 SYNC_FILE = "suppressions-sendgrid.csv"
-STATE_FILE = "suppressions-sync.json"
 COLUMNS = ("email", "reason", "source", "date")
-STALE_AFTER = timedelta(days=7)
 NO_LIST = "not on any list"
 #: How each reason reads in a summary ("2 bounced, 1 unsubscribed").
 WORDS = {"unsubscribed": "unsubscribed", "unsubscribed-all": "unsubscribed from all mail",
@@ -82,15 +82,6 @@ class SyncResult:
         return lines
 
 
-def london_day(moment: float) -> str:
-    """The UK calendar day of a unix time, 'YYYY-MM-DD'."""
-    return _hour_day(int(moment // 3600))
-
-
-@lru_cache(maxsize=4096)
-def _hour_day(hour: int) -> str:
-    # UK time is UTC or UTC+1, so midnight falls on a UTC hour: a whole hour has one day.
-    return datetime.fromtimestamp(hour * 3600, LONDON).strftime("%Y-%m-%d")
 
 
 def sync_suppressions(
@@ -102,11 +93,6 @@ def sync_suppressions(
     **options: Any,
 ) -> SyncResult:
     """Fetch what SendGrid holds back and merge it into recipients/suppressions-sendgrid.csv."""
-    from newsletter_cli.config import load_config
-    from newsletter_cli.delivery.backends import unsubscribe_group
-    from newsletter_cli.delivery.sendgrid_http import env_client
-    from newsletter_cli.reports.suppressed import fetch
-
     now = time.time() if now is None else now
     group = unsubscribe_group(project, load_config(project))
     path = project.recipients_dir / SYNC_FILE
@@ -129,8 +115,6 @@ def merge(
     rows: list[tuple[str, str, str, str]], held: list[Held], today: str, result: SyncResult
 ) -> list[tuple[str, str, str, str]]:
     """The rows ``held`` adds to ``rows`` (never removing one), sorted."""
-    from newsletter_cli.recipients.addresses import address_problem, normalise
-
     have = {(r[0].lower(), r[1]) for r in rows}
     pairs: set[tuple[str, str]] = set()
     new = []
@@ -188,8 +172,6 @@ def write_rows(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
 
 def _group_by_list(project: Project, new: list, result: SyncResult) -> None:
     """New rows counted by the lists their address is on ('not on any list' for the rest)."""
-    from newsletter_cli.recipients.roster import load_roster
-
     try:
         roster = load_roster(project)
     except NewsletterError as exc:
@@ -211,44 +193,3 @@ def _group_by_list(project: Project, new: list, result: SyncResult) -> None:
 
 
 # -- when it last ran ------------------------------------------------------------------------
-
-
-def state_path(project: Project) -> Path:
-    return project.state_dir / STATE_FILE
-
-
-def save_state(project: Project, state: dict) -> None:
-    """Remember the sync in .newsletter/ (readable by the user only)."""
-    from newsletter_cli.journal.sqlite import private_folder
-
-    path = state_path(project)
-    try:
-        private_folder(path.parent)
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(state, out)
-        os.chmod(path, 0o600)
-    except OSError as exc:
-        raise NewsletterError(f"cannot record the sync: {exc.strerror}", path=path) from None
-
-
-def last_sync(project: Project) -> float | None:
-    """When ``suppressions sync`` last ran here (unix time), or None."""
-    try:
-        return float(json.loads(state_path(project).read_text(encoding="utf-8"))["synced_at"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def stale_warning(project: Project, now: float | None = None) -> str | None:
-    """For a live SendGrid send: a warning when the last sync is older than 7 days (or none)."""
-    now = time.time() if now is None else now
-    when = last_sync(project)
-    command = "run 'newsletter suppressions sync' first"
-    if when is None:
-        return f"SendGrid's unsubscribes and bounces have never been synced here: {command}"
-    age = now - when
-    if age <= STALE_AFTER.total_seconds():
-        return None
-    return (f"SendGrid's unsubscribes and bounces were last synced {int(age // 86400)} days "
-            f"ago ({london_day(when)}): {command}")  # fmt: skip

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsletter_cli.journal.history import london_time
 from newsletter_cli.reports.matching import Group
 from newsletter_cli.reports.report import Report
 from newsletter_cli.reports.stats import FIGURES
@@ -27,8 +28,6 @@ def label(figure: str) -> str:
 
 
 def uk_time(moment: float) -> str:
-    from newsletter_cli.journal.history import london_time
-
     return london_time(moment, weekday=True)
 
 

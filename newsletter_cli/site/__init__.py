@@ -5,9 +5,9 @@
       <issue-name>/index.html  <issue-name>/*.ics
       images/<name>.<hash>.<ext>
 
-Modules: :mod:`.urls` (addresses, from ``[site] base_url``), :mod:`.images`
-(local images), :mod:`.checks` (what `check` says about them), :mod:`.page`
-(an issue's web page), :mod:`.jsonld` (schema.org events), :mod:`.feed`
-(Atom and sitemap), :mod:`.publish` (writing the folder). This ``__init__``
-imports nothing heavy.
+Modules: :mod:`.checks` (what `check` says about the web edition), :mod:`.page` (an
+issue's web page), :mod:`.jsonld` (schema.org events), :mod:`.feed` (Atom and sitemap),
+:mod:`.publish` (writing the folder). The addresses (:mod:`newsletter_cli.render.urls`)
+and local images (:mod:`newsletter_cli.render.images`) live with the email, which uses
+them too. This ``__init__`` imports nothing heavy.
 """

@@ -6,14 +6,16 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from newsletter_cli import markdown
+from newsletter_cli.config import _key_line, load_config
 from newsletter_cli.errors import InputError
-from newsletter_cli.site import images
-from newsletter_cli.site.urls import site_base, url_findings
+from newsletter_cli.findings import Finding
+from newsletter_cli.render import images
+from newsletter_cli.render.urls import site_base, url_findings
+from newsletter_cli.sourcefile import read_text
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from newsletter_cli.checks import Finding
     from newsletter_cli.config import Config
     from newsletter_cli.issue import Issue
     from newsletter_cli.project import Project
@@ -23,8 +25,6 @@ def _file_findings(
     project: Project, src: str, where: dict[str, object]
 ) -> Iterator[Finding]:
     """A local image: missing, outside images/, unreadable (errors); heavy or wide (warnings)."""
-    from newsletter_cli.checks import Finding
-
     try:
         path: Path = images.local_path(project, src)
     except InputError as exc:
@@ -53,10 +53,6 @@ def _file_findings(
 
 
 def _logo(project: Project, config: Config) -> Iterator[Finding]:
-    from newsletter_cli.checks import Finding
-    from newsletter_cli.config import _key_line
-    from newsletter_cli.sourcefile import read_text
-
     src = (config.sender.logo or "").strip()
     if not src:
         return
@@ -75,8 +71,6 @@ def _logo(project: Project, config: Config) -> Iterator[Finding]:
 
 def image_findings(issue: Issue, project: Project, config: Config) -> Iterator[Finding]:
     """Every local image in the issue (and the logo) that would break or weigh down the email."""
-    from newsletter_cli.checks import Finding
-
     local = False
     for block, image in images.block_images(issue):
         if images.is_local(image.src):
@@ -108,8 +102,6 @@ def image_findings(issue: Issue, project: Project, config: Config) -> Iterator[F
 
 def site_findings(issue: Issue, project: Project) -> Iterator[Finding]:
     """Everything `check` says about images and the web edition's address."""
-    from newsletter_cli.config import load_config
-
     config = load_config(project)
     yield from image_findings(issue, project, config)
     yield from url_findings(issue, project, config)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from newsletter_cli.calendar import LONDON
-from newsletter_cli.site.urls import FEED, page_url
+from newsletter_cli.render.urls import FEED, page_url
 
 if TYPE_CHECKING:
     from newsletter_cli.site.page import IndexEntry, SiteInfo

@@ -20,9 +20,12 @@ from newsletter_cli.calendar import calendar_entries
 from newsletter_cli.config import load_config
 from newsletter_cli.errors import InputError
 from newsletter_cli.issue import PLAIN_NAME, Issue, load_issue
-from newsletter_cli.site import feed, images, page
+from newsletter_cli.render import images
+from newsletter_cli.render.links import placeholders
+from newsletter_cli.render.urls import FEED, IMAGES, SITEMAP, site_base
+from newsletter_cli.site import feed, page
+from newsletter_cli.site.checks import image_findings
 from newsletter_cli.site.owned import Manifest, digest, write_file
-from newsletter_cli.site.urls import FEED, IMAGES, SITEMAP, site_base
 
 if TYPE_CHECKING:
     from newsletter_cli.project import Project
@@ -164,8 +167,6 @@ def _unique(issues: list[Issue]) -> list[Issue]:
 
 def refuse_broken_images(issue: Issue, project: Project, config) -> None:
     """InputError for the first image `check` calls an error, in its words, file and line."""
-    from newsletter_cli.site.checks import image_findings
-
     for finding in image_findings(issue, project, config):
         if finding.severity == "error":
             raise InputError(finding.message, path=finding.path or issue.path, line=finding.line)
@@ -189,8 +190,6 @@ def publish(
     out: Path | None = None,
 ) -> PublishResult:
     """Write the web edition of ``issue_paths`` (every issue when None) into ``out``."""
-    from newsletter_cli.links.collect import placeholders
-
     config = load_config(project)
     base = page.require_base(site_base(config), project)
     out = Path(out) if out is not None else project.site_dir

@@ -9,8 +9,9 @@ from datetime import date, datetime
 import pytest
 
 from newsletter_cli.authoring.new_issue import next_month
+from newsletter_cli.blocks import Events, Foreword
 from newsletter_cli.checks import run_checks
-from newsletter_cli.issue import Events, Foreword, load_issue
+from newsletter_cli.issue import load_issue
 
 
 def test_new_starts_from_latest_issue_a_month_on(invoke, project_dir, project):

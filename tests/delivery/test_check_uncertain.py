@@ -9,10 +9,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from newsletter_cli.delivery import sendgrid_activity
-from newsletter_cli.delivery.base import SendContext, Status
+from newsletter_cli.delivery.base import SendContext
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.uncertain import ACTIVITY_DELAY, resolve_uncertain
 from newsletter_cli.errors import DeliveryError
+from newsletter_cli.journal.status import Status
 
 from .conftest import API_KEY, make_email, people
 from .test_cli_send import SEPTEMBER, members, ready

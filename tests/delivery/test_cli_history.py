@@ -7,8 +7,8 @@ import io
 import json
 import re
 
-from newsletter_cli.delivery.base import Status
 from newsletter_cli.journal.history import describe_state
+from newsletter_cli.journal.status import Status
 from newsletter_cli.journal.store import SendRecord
 
 from .conftest import API_KEY

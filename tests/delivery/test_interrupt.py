@@ -8,10 +8,11 @@ import signal
 import subprocess
 from collections import Counter
 
-from newsletter_cli.delivery.base import SendContext, Status
+from newsletter_cli.delivery.base import SendContext
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.outbox import OutboxBackend
 from newsletter_cli.errors import Interrupted
+from newsletter_cli.journal.status import Status
 
 from .conftest import make_email, people
 from .test_cli_send import SEPTEMBER, members, ready

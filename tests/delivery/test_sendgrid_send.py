@@ -6,11 +6,12 @@ from collections import Counter
 
 import pytest
 
-from newsletter_cli.delivery.base import SendContext, Status
+from newsletter_cli.delivery.base import SendContext
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.sendgrid_backend import RetryPolicy, SendGridBackend
 from newsletter_cli.delivery.sendgrid_body import UNSUBSCRIBE_TAG
 from newsletter_cli.errors import AuthError, DeliveryError
+from newsletter_cli.journal.status import Status
 from newsletter_cli.recipients.contact import Contact
 
 from .conftest import API_KEY, FAST, GROUP, make_email, people

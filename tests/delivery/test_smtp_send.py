@@ -10,7 +10,7 @@ from email import policy
 import pytest
 import trustme
 
-from newsletter_cli.delivery.base import SendContext, Status
+from newsletter_cli.delivery.base import SendContext
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.message import Letterhead
 from newsletter_cli.delivery.outbox import OutboxBackend, file_name
@@ -18,6 +18,7 @@ from newsletter_cli.delivery.smtp import SmtpBackend, SmtpPolicy, queue_id
 from newsletter_cli.delivery.smtp_settings import SmtpServer
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.journal import Journal, Person
+from newsletter_cli.journal.status import Status
 
 from .conftest import make_email, people
 from .smtp_sink import PASSWORD, USER, SmtpSink

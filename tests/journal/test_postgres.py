@@ -14,10 +14,10 @@ import pytest
 from delivery.test_kill_resume import wait_for
 
 from newsletter_cli.config import load_config
-from newsletter_cli.delivery.base import Status
 from newsletter_cli.errors import ConfigError, DeliveryError, Refused
 from newsletter_cli.journal import Person
 from newsletter_cli.journal.postgres import PostgresJournal
+from newsletter_cli.journal.status import Status
 from newsletter_cli.journal.store import SCHEMA_VERSION
 from newsletter_cli.project import Project
 

@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
-from newsletter_cli.delivery.base import Outcome, Status
 from newsletter_cli.errors import DeliveryError
 from newsletter_cli.journal import Person, SQLiteJournal
+from newsletter_cli.journal.status import Outcome, Status
 from newsletter_cli.journal.store import SCHEMA_VERSION
 
 from .conftest import new_send

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from newsletter_cli.delivery.base import Outcome, Status
 from newsletter_cli.errors import Refused
 from newsletter_cli.journal import Person
+from newsletter_cli.journal.status import Outcome, Status
 from newsletter_cli.journal.store import SCHEMA_VERSION
 
 from .conftest import new_send

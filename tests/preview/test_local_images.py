@@ -9,7 +9,7 @@ import pytest
 from newsletter_cli.config import load_config
 from newsletter_cli.preview import PreviewServer, gather
 from newsletter_cli.project import Project
-from newsletter_cli.site import images
+from newsletter_cli.render import images
 
 BASE = "https://updates.example.org/regional-update/"
 

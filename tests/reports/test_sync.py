@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from newsletter_cli.delivery.sync_state import last_sync, stale_warning
 from newsletter_cli.errors import AuthError, ConfigError
 from newsletter_cli.project import Project
 from newsletter_cli.recipients.roster import load_roster
-from newsletter_cli.reports.sync import SYNC_FILE, last_sync, stale_warning, sync_suppressions
+from newsletter_cli.reports.sync import SYNC_FILE, sync_suppressions
 
 from .conftest import API_KEY, GROUP
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newsletter_cli.site import images
+from newsletter_cli.render import images
 
 SEPTEMBER = "issues/2025-09-regional-update.yaml"
 LOGO = "images/regional-update-logo.png"

@@ -12,8 +12,7 @@ from PIL import Image
 from newsletter_cli.checks import run_checks
 from newsletter_cli.config import load_config
 from newsletter_cli.issue import load_issue
-from newsletter_cli.render import render_email
-from newsletter_cli.site import images
+from newsletter_cli.render import images, render_email
 from newsletter_cli.site.publish import publish
 
 from .conftest import BASE, SEPTEMBER

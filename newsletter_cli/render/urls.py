@@ -20,8 +20,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from newsletter_cli.config import _key_line
+from newsletter_cli.findings import Finding
+from newsletter_cli.sourcefile import read_text
+
 if TYPE_CHECKING:
-    from newsletter_cli.checks import Finding
     from newsletter_cli.config import Config
     from newsletter_cli.issue import Issue
     from newsletter_cli.project import Project
@@ -74,10 +77,6 @@ def resolve(page: str, href: str) -> str:
 
 def url_findings(issue: Issue, project: Project, config: Config) -> Iterator[Finding]:
     """`check`: a view_online_url that disagrees with base_url (the base wins)."""
-    from newsletter_cli.checks import Finding
-    from newsletter_cli.config import _key_line
-    from newsletter_cli.sourcefile import read_text
-
     base = site_base(config)
     if not config.site.base_url or base is None:
         return

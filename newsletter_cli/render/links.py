@@ -13,8 +13,10 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from newsletter_cli import markdown
+from newsletter_cli.blocks import Article, Events
 from newsletter_cli.calendar import GOOGLE_URL, OUTLOOK_URL
-from newsletter_cli.issue import Article, EventDetails, Events, Model, is_placeholder
+from newsletter_cli.issue_types import EventDetails, Model, is_placeholder
+from newsletter_cli.render.images import is_local
 
 if TYPE_CHECKING:
     from newsletter_cli.issue import Issue
@@ -75,8 +77,6 @@ def issue_links(issue: Issue) -> list[tuple[str, Source]]:
         )
         image = getattr(block, "image", None)
         if image is not None:
-            from newsletter_cli.site.images import is_local
-
             if not is_local(image.src):
                 found.append((image.src, Source(None, image.line, what)))
             if image.href:

@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from newsletter_cli.calendar import slugify
 from newsletter_cli.errors import InputError
+from newsletter_cli.render.urls import image_url
 
 if TYPE_CHECKING:
+    from newsletter_cli.blocks import Block
     from newsletter_cli.config import Config
-    from newsletter_cli.issue import Block, Issue
+    from newsletter_cli.issue import Issue
     from newsletter_cli.project import Project
 
 #: Display widths in CSS pixels: the email's 600 px column, and the logo in its header.
@@ -210,8 +212,6 @@ def display_width(block: Block, image: Any) -> int:
 def resolve_block(block: Block, project: Project, base: str | None) -> Block:
     """The block with each local picture's ``src`` replaced by its published address
     (``base`` + ``images/...``; a relative address when ``base`` is "../")."""
-    from newsletter_cli.site.urls import image_url
-
     if not any(is_local(image.src) for image in block.pictures()):
         return block
     resolved = block.model_copy(deep=True)
@@ -226,8 +226,6 @@ def resolve_block(block: Block, project: Project, base: str | None) -> Block:
 
 def logo(project: Project, config: Config, base: str | None) -> dict[str, Any] | None:
     """The header logo for templates: ``{src, alt, width, height}``, or None."""
-    from newsletter_cli.site.urls import image_url
-
     src = (config.sender.logo or "").strip()
     if not src:
         return None

@@ -1,0 +1,68 @@
+"""SendGrid's settings: the API key and host, from the environment, checked before use.
+
+Beside the SMTP settings (:mod:`.smtp_settings`); the backend factory and the SendGrid
+client both read them here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import urlsplit
+
+from newsletter_cli.errors import ConfigError
+
+API_KEY_ENV = "SENDGRID_API_KEY"
+API_HOST_ENV = "SENDGRID_API_HOST"
+_PRINTABLE = re.compile(r"^[\x21-\x7e]+$")
+
+
+def api_key(*, sending: bool = True) -> str:
+    """The SendGrid API key from the environment, checked for shape (never echoed).
+
+    ``sending=False`` for the commands that only ask SendGrid questions (sync, report)."""
+    key = os.environ.get(API_KEY_ENV, "").strip()
+    if not key:
+        hint = (
+            f"set {API_KEY_ENV} in the environment to send through SendGrid, "
+            "or use --backend outbox to write the emails to files"
+            if sending
+            else f"set {API_KEY_ENV} in the environment: a key that may read what this command "
+            "asks SendGrid (see 'After you send' in the README)"
+        )
+        raise ConfigError(f"{API_KEY_ENV} is not set", hint=hint)
+    if not _PRINTABLE.match(key):
+        raise ConfigError(f"{API_KEY_ENV} contains spaces or unusual characters; check it")
+    return key
+
+
+def api_host() -> str | None:
+    """``SENDGRID_API_HOST`` when set: only ``http(s)://host[:port]``, checked before sending.
+
+    (The tests point it at a local server.) Anything else is a ConfigError, so a typo can
+    never leave a batch half-sent and "uncertain".
+    """
+    raw = os.environ.get(API_HOST_ENV, "")
+    if not raw.strip():
+        return None
+    try:
+        parts = urlsplit(raw.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or not _PRINTABLE.match(raw.strip())
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigError(
+            f"{API_HOST_ENV} must be http://HOST or https://HOST, with an optional :PORT "
+            "and nothing after it",
+            hint=f"unset {API_HOST_ENV} to use SendGrid itself",
+        )
+    return f"{parts.scheme}://{parts.netloc}"
