@@ -22,11 +22,12 @@ from pydantic import (
 )
 
 from newsletter_cli.errors import ConfigError
+from newsletter_cli.headertext import header_problem
 from newsletter_cli.project import Project
 from newsletter_cli.sourcefile import describe_loc, read_text
 from newsletter_cli.urls import url_problem
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r'^[^@\s<>,;:"()\[\]\\]+@[^@\s<>,;:"()\[\]\\]+\.[^@\s<>,;:"()\[\]\\]+$')
 #: Hosts an unencrypted SMTP connection may go to (a relay or a test server on this machine).
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 SECRET_KEYS = {"api_key", "apikey", "sendgrid_api_key", "key", "token", "password"}
@@ -46,6 +47,14 @@ class Sender(_Section):
     #: A logo for the email header and the web page: a file under images/ or an https:// URL.
     logo: str | None = None
     logo_alt: str | None = None
+
+    @field_validator("from_name", "from_email", "reply_to")
+    @classmethod
+    def _one_header_line(cls, value: str | None) -> str | None:
+        problem = header_problem(value) if value is not None else None
+        if problem:  # it goes into the From or Reply-To header: it could add a header line
+            raise ValueError(f"{problem}, which is not safe in an email header")
+        return value
 
     @field_validator("from_email", "reply_to")
     @classmethod

@@ -2,6 +2,8 @@
 
 - control characters: none at all in ``title``, ``subject``, ``preheader`` or an address
   (a line break there would split an email header); elsewhere only tabs and line breaks;
+- ``=?`` in the issue's ``title``, ``subject`` or ``preheader``: it starts an encoded word,
+  which some Python versions turn into a new header line (see :mod:`newsletter_cli.headertext`);
 - image addresses (``src``, ``href``) and ``view_online_url`` other than https:// or
   http:// (a relative path such as ``images/photo.jpg`` is allowed for an image);
 - a ``template`` that is not a plain folder name in templates/ (no ``/``, ``\\``, ``..``);
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter_cli.errors import InputError
+from newsletter_cli.headertext import header_problem
 from newsletter_cli.sourcefile import describe_loc
 from newsletter_cli.urls import url_problem
 
@@ -25,6 +28,8 @@ from newsletter_cli.urls import url_problem
 MAX_NESTING = 50
 ONE_LINE_FIELDS = frozenset({"title", "subject", "preheader", "src", "href", "url",
                              "view_online_url", "contact"})  # fmt: skip
+#: The issue's own fields that reach an email header (the subject is the title by default).
+HEADER_FIELDS = frozenset({"title", "subject", "preheader"})
 URL_FIELDS = {"src": True, "href": True, "view_online_url": False}  # name -> relative ok
 TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # C0 controls, DEL, C1 controls, and Unicode's line and paragraph separators.
@@ -79,6 +84,9 @@ def refuse_unsafe_text(issue: Any, path: Path) -> None:
     """InputError naming file, line and field for the first value the issue may not hold."""
     for model, name, text, loc in _fields(issue):
         problem = _problem(name, text)
+        if problem is None and len(loc) == 1 and name in HEADER_FIELDS:
+            found = header_problem(text)
+            problem = f"{found}, which is not safe in an email header" if found else None
         if problem:
             raise InputError(
                 f"{describe_loc(loc)}: {problem}", path=path, line=model.field_line(name)
