@@ -130,12 +130,13 @@ def _text(value: str) -> str:
 def unsafe_in_email(raw: dict[str, str], values: dict[str, str]) -> str | None:
     """Why a row's text cannot go into an email, or None: what it says after "the ".
 
-    ``raw``: the cells as read (a line break inside one is refused, not joined up);
-    ``values``: after every decoding step (``Name <address>`` cells, quoting), where
-    ``=?`` could appear only now. Either could otherwise add a header line.
+    ``raw``: the cells as read; a line break typed in a cell (Alt+Enter) means a space,
+    and every line break is one, so what is checked is the cell on one line.
+    ``values``: after every later decoding step (``Name <address>`` cells, quoting,
+    ``mailto:`` %-escapes), where ``=?`` could appear only now.
     """
     for name, text in (*raw.items(), *values.items()):
-        problem = header_problem(clean(text))
+        problem = header_problem(_text(text))
         if problem:
             return f"{name.replace('_', ' ')} {shown_cell(text)} {problem}"
     for name in TEXT_FIELDS:
