@@ -34,6 +34,8 @@ MAX_LINE = 76
 URL_HEADERS = frozenset({"list-unsubscribe"})
 #: A header name as RFC 5322 allows it (printable ASCII but the colon), kept to what we use.
 _HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+#: One header, folded: printable ASCII lines, each after the first starting with space or tab.
+_ONE_HEADER = re.compile(rb"[!-9;-~]+:[ \t!-~]*(?:\r\n[ \t][ \t!-~]*)*\r\n")
 #: Characters an address in a header must not hold (they would start another address).
 _ADDRESS_UNSAFE = re.compile(r'[\s<>,;:"()\\\[\]]')
 
@@ -91,23 +93,26 @@ def mailbox(header: str, name: str, address: str) -> Address:
 
 
 def wire_bytes(message: EmailMessage) -> bytes:
-    """The message as sent (CRLF), refused if its header block is not the one it was given.
+    """The message as sent (CRLF), refused unless each header is one line, folded.
 
-    The last guard against header injection: every header line written must start one
-    of ``message``'s own headers, in order, with no other line break in the block.
+    The last guard against header injection, whatever the email package does: every
+    header of ``message`` must be written as one logical line (continuation lines start
+    with a space or tab) with no other line break, and the bytes must start with exactly
+    those headers and the blank line that ends them.
     """
     raw = message.as_bytes(policy=POLICY)
-    head, blank, _ = raw.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    written = [line.split(b":", 1)[0].lower() for line in lines if line[:1] not in (b" ", b"\t")]
-    given = [name.lower().encode("ascii", "replace") for name in message.keys()]
-    stray = any(b"\r" in line or b"\n" in line for line in lines) or not head.isascii()
-    if not blank or stray or written != given:
-        extra = [n.decode("ascii", "replace") for n in written if n not in given]
-        raise UnsafeHeader(
-            "the message's headers would not be the ones written"
-            + (f" (a stray header line: {extra[0]!r})" if extra else "")
-        )
+    block = []
+    for name, value in message.raw_items():
+        folded = POLICY.fold_binary(name, value)
+        if not _ONE_HEADER.fullmatch(folded):
+            first = folded.split(b"\r\n")[1:2] or [b""]
+            stray = first[0].split(b":", 1)[0].decode("ascii", "replace")
+            raise UnsafeHeader(
+                f"the {name} header would not stay on its line (a stray line: {stray[:40]!r})"
+            )
+        block.append(folded)
+    if not raw.startswith(b"".join(block) + b"\r\n"):
+        raise UnsafeHeader("the message's headers would not be the ones written")
     return raw
 
 
