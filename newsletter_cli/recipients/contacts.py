@@ -127,6 +127,11 @@ def _text(value: str) -> str:
     return " ".join(clean(value).split())
 
 
+def plain(text: str) -> bool:
+    """True when ``text`` surely holds nothing :func:`unsafe_in_email` refuses (fast)."""
+    return text.isprintable() and "=?" not in text and "<" not in text and ">" not in text
+
+
 def unsafe_in_email(raw: dict[str, str], values: dict[str, str]) -> str | None:
     """Why a row's text cannot go into an email, or None: what it says after "the ".
 
@@ -216,8 +221,10 @@ def _read_table(table: Table | SheetTable, shown: str, into: ContactsRead) -> No
             "organisation": shared.setdefault(org := _text(cell(cells, at["organisation"])), org),
             "role": shared.setdefault(role := _text(cell(cells, at["role"])), role),
         }
-        raw = {name: cell(cells, index) for name, index in columns.items() if name != "tags"}
-        unsafe = unsafe_in_email(raw, {**values, "email": email})
+        unsafe = None
+        if not plain(" ".join((*cells, name, email))):
+            raw = {key: cell(cells, index) for key, index in columns.items() if key != "tags"}
+            unsafe = unsafe_in_email(raw, {**values, "email": email})
         if unsafe:
             problems.append(
                 Problem(
