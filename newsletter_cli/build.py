@@ -10,7 +10,7 @@ from newsletter_cli.calendar import write_ics_files
 from newsletter_cli.checks import GMAIL_CLIP_BYTES
 from newsletter_cli.config import Sender, load_config
 from newsletter_cli.issue import Issue, load_issue
-from newsletter_cli.mime import compose
+from newsletter_cli.mime import compose, wire_bytes
 from newsletter_cli.project import Project
 from newsletter_cli.recipients import load_roster
 from newsletter_cli.render import RenderedEmail, render_email
@@ -81,7 +81,7 @@ def write_email(folder: Path, email: RenderedEmail, sender: Sender, to: str) -> 
     return [
         _write(folder / "index.html", email.html),
         _write(folder / "email.txt", email.text),
-        _write(folder / "preview.eml", message.as_bytes()),
+        _write(folder / "preview.eml", wire_bytes(message)),
     ]
 
 

@@ -23,11 +23,12 @@ from pydantic import (
 )
 
 from newsletter_cli.errors import ConfigError
+from newsletter_cli.headertext import header_problem
 from newsletter_cli.project import Project
 from newsletter_cli.sourcefile import describe_loc, read_text
 from newsletter_cli.urls import url_problem
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r'^[^@\s<>,;:"()\[\]\\]+@[^@\s<>,;:"()\[\]\\]+\.[^@\s<>,;:"()\[\]\\]+$')
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _HTTPS = re.compile(r"^https://[^/\s?#]+(/\S*)?$", re.IGNORECASE)
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")  # browsers drop these inside an address
@@ -56,6 +57,14 @@ class Sender(_Section):
     def _logo(cls, value: str | None) -> str | None:
         if value and logo_problem(value):
             raise ValueError(logo_problem(value))
+        return value
+
+    @field_validator("from_name", "from_email", "reply_to")
+    @classmethod
+    def _one_header_line(cls, value: str | None) -> str | None:
+        problem = header_problem(value) if value is not None else None
+        if problem:  # it goes into the From or Reply-To header: it could add a header line
+            raise ValueError(f"{problem}, which is not safe in an email header")
         return value
 
     @field_validator("from_email", "reply_to")

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsletter_cli.delivery.message import display_name
+from newsletter_cli.headertext import header_problem
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import TOKENS, UNSUBSCRIBE_SLOT, RenderedEmail
 
@@ -78,6 +79,30 @@ def prepare(email: RenderedEmail) -> Template:
             html_fields.append(name)
     text_fields = [n for n, t in TOKENS.items() if t in email.subject or t in text]
     return Template(email.subject, text, body, tuple(text_fields), tuple(html_fields))
+
+
+def header_refusal(contact: Contact, template: Template, envelope: Envelope) -> str | None:
+    """Why SendGrid must not get this recipient's message (a header could be added), or None.
+
+    The same rule as every other backend (:mod:`newsletter_cli.headertext`): names,
+    addresses, the subject with its filled-in fields, and the sender, each on one line
+    without ``=?``.
+    """
+    fields = contact.fields()
+    subject = template.subject
+    for name in template.text_fields:
+        subject = subject.replace(TOKENS[name], fields.get(name, ""))
+    values = {
+        "To": display_name(contact.name) + " " + contact.email,
+        "Subject": subject,
+        "From": display_name(envelope.from_name) + " " + envelope.from_email,
+        "Reply-To": envelope.reply_to or "",
+    }
+    for header, value in values.items():
+        problem = header_problem(value)
+        if problem:
+            return f"the {header} header {problem}"
+    return None
 
 
 def personalization(contact: Contact, template: Template, envelope: Envelope) -> dict:

@@ -34,6 +34,8 @@ from newsletter_cli.delivery.message import Letterhead, personal_message
 from newsletter_cli.delivery.smtp_limits import DailyQuota, Pacer
 from newsletter_cli.delivery.smtp_settings import PASSWORD_ENV, SmtpServer
 from newsletter_cli.errors import AuthError, DeliveryError
+from newsletter_cli.headertext import UnsafeHeader
+from newsletter_cli.mime import wire_bytes
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
 
@@ -173,9 +175,12 @@ class SmtpBackend:
 
     def payload(self, email: RenderedEmail, contact: Contact, context: SendContext) -> bytes:
         """The message on the wire (the outbox's bytes), dot-stuffed and ended for DATA."""
-        raw = personal_message(
-            email, contact, self.letterhead, issue_name=context.issue_name, send_id=context.send_id
-        ).as_bytes()
+        raw = wire_bytes(
+            personal_message(
+                email, contact, self.letterhead, issue_name=context.issue_name,
+                send_id=context.send_id,
+            )
+        )
         if not raw.endswith(b"\r\n"):
             raw += b"\r\n"
         return _LEADING_DOT.sub(b"..", raw) + b".\r\n"
@@ -183,7 +188,10 @@ class SmtpBackend:
     def _deliver(
         self, email: RenderedEmail, contact: Contact, context: SendContext
     ) -> tuple[Outcome, DeliveryError | None, int]:
-        data = self.payload(email, contact, context)
+        try:
+            data = self.payload(email, contact, context)
+        except UnsafeHeader as exc:  # never sent: nothing in a file may add a header
+            return Outcome(contact.email, Status.FAILED, reason=f"not sent: {exc}"), None, 0
         tries = 0
         while True:
             tries += 1
