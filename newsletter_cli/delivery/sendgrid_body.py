@@ -8,7 +8,8 @@ giving the HTML its own tokens (``%first_name_html%``), so a name such as
 
 Unsubscribing needs no human: every request turns on SendGrid's subscription tracking
 with a substitution tag standing where the email shows its unsubscribe link, and names
-the unsubscribe group (``asm.group_id``). SendGrid then puts its own https unsubscribe
+the unsubscribe group (``asm.group_id``). Open and click tracking are sent on or off
+as newsletter.toml says, never left to the account's defaults. SendGrid then puts its own https unsubscribe
 URL at the tag (no second footer), and adds to every message an https
 ``List-Unsubscribe`` (with a mailto it also processes) and ``List-Unsubscribe-Post:
 List-Unsubscribe=One-Click`` (RFC 8058). A click, a one-click POST and a reply to the
@@ -54,6 +55,10 @@ class Envelope:
     send_at: int | None = None
     batch_id: str | None = None
     sandbox: bool = False
+    #: Open and click tracking ([sendgrid] track_opens, track_clicks): always sent, on or
+    #: off, so the account's defaults never decide.
+    track_opens: bool = False
+    track_clicks: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,12 @@ def build_body(
     if envelope.unsubscribe_group is not None:
         body["asm"] = {"group_id": envelope.unsubscribe_group}
     body["tracking_settings"] = {
-        "subscription_tracking": {"enable": True, "substitution_tag": UNSUBSCRIBE_TAG}
+        "subscription_tracking": {"enable": True, "substitution_tag": UNSUBSCRIBE_TAG},
+        "open_tracking": {"enable": envelope.track_opens},
+        "click_tracking": {
+            "enable": envelope.track_clicks,
+            "enable_text": envelope.track_clicks,
+        },
     }
     categories = list(dict.fromkeys(c[:MAX_CATEGORY_LENGTH] for c in envelope.categories))
     if categories:
