@@ -250,7 +250,7 @@ def privacy_findings(project: Project, *, test_send: bool = False) -> Iterator[F
         "no privacy notice: set privacy_url in [sender] to the web page that says how your "
         "organisation uses readers' details (every email's footer links to it)",
         None,
-        _key_line(text, ("sender",)),
+        _key_line(text, ("sender", None)),
         str(path),
     )
 

@@ -18,7 +18,7 @@ from newsletter_cli.project import Project
 from newsletter_cli.reports.report import build_report
 
 from .conftest import API_KEY
-from .scenario import DAY, readers_act, send
+from .scenario import DAY, readers_act, send, tracking
 
 
 @pytest.fixture
@@ -194,3 +194,16 @@ def test_no_statistics_yet(project, project_dir, fake, api):
 def test_client_is_the_real_one(fake):
     api = client(API_KEY, fake.url)
     assert type(api).__module__.startswith("sendgrid")
+
+
+def test_with_tracking_off_opens_are_not_measured_not_zero(invoke, sent, project_dir, env):
+    send_id, _did = sent
+    tracking(project_dir, False)
+    result = invoke("report", send_id, env=env)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "opens not measured: tracking is off" in text
+    assert "clicks not measured: tracking is off" in text
+    assert "Unique opens" not in text and "People who opened" not in text
+    assert "Opens not measured: tracking is off" in text  # in the figures, instead of a zero
+    assert "Bounces" in text and "Requests" in text
