@@ -8,14 +8,16 @@ giving the HTML its own tokens (``%first_name_html%``), so a name such as
 
 Unsubscribing needs no human: every request turns on SendGrid's subscription tracking
 with a substitution tag standing where the email shows its unsubscribe link, and names
-the unsubscribe group (``asm.group_id``). Open and click tracking are sent on or off
-as newsletter.toml says, never left to the account's defaults. SendGrid then puts its own https unsubscribe
+the unsubscribe group (``asm.group_id``). SendGrid then puts its own https unsubscribe
 URL at the tag (no second footer), and adds to every message an https
 ``List-Unsubscribe`` (with a mailto it also processes) and ``List-Unsubscribe-Post:
 List-Unsubscribe=One-Click`` (RFC 8058). A click, a one-click POST and a reply to the
 mailto all record the reader in that group. The request carries no List-Unsubscribe
 header of its own: a message has one such header, and ours (a mailto to the team)
 would at best be dropped and at worst stand in for SendGrid's, leaving no one-click.
+
+Open and click tracking are sent on or off as newsletter.toml says ([sendgrid]
+track_opens, track_clicks), never left to the account's defaults.
 """
 
 from __future__ import annotations
