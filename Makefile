@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test docs docs-check lint bench clean browser spamassassin postgres
+.PHONY: demo test docs docs-check lint bench clean browser spamassassin postgres axe
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/newsletter publish --all
 
 ## Set up (Chromium, SpamAssassin and PostgreSQL included) and run the whole test suite.
-test: $(STAMP) browser spamassassin postgres docs-check
+test: $(STAMP) browser spamassassin postgres axe docs-check
 	$(BIN)/ruff check newsletter_cli tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q
@@ -42,6 +42,16 @@ browser:
 	  { echo "Installing Debian's chromium for the browser tests"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## axe-core (npm, the version in tests/a11y/package-lock.json) for the browser tests'
+## accessibility checks, installed into tests/a11y/node_modules/ when missing.
+axe:
+	@test -f tests/a11y/node_modules/axe-core/axe.min.js || \
+	  { command -v npm >/dev/null 2>&1 || \
+	    { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	      $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }; \
+	    echo "Installing axe-core for the accessibility tests"; \
+	    npm ci --prefix tests/a11y --no-audit --no-fund --silent; }
 
 ## Debian's SpamAssassin for the spam-score test (local rules, no network), installed when missing.
 spamassassin:
@@ -67,4 +77,4 @@ bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) build outbox site docs-site .newsletter
+	rm -rf $(VENV) build outbox site docs-site .newsletter tests/a11y/node_modules

@@ -51,6 +51,16 @@ class Sender(_Section):
     #: A logo for the email header and the web page: a file under images/ or an https:// URL.
     logo: str | None = None
     logo_alt: str | None = None
+    #: The organisation's privacy notice, linked from every email's footer (a live send
+    #: needs one: UK GDPR says readers are told how their details are used).
+    privacy_url: str | None = None
+
+    @field_validator("privacy_url")
+    @classmethod
+    def _privacy_page(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+            raise ValueError("write the full address, e.g. https://www.example.org/privacy")
+        return value
 
     @field_validator("logo")
     @classmethod
@@ -176,6 +186,10 @@ class SendGridSettings(_Section):
     unsubscribe_group: int | None = Field(default=None, ge=1)
     categories: list[str] = ["regional-update"]
     sandbox: bool = False
+    #: Open and click tracking, a written choice sent with every request (off unless
+    #: switched on: SendGrid's account defaults are never relied on).
+    track_opens: bool = False
+    track_clicks: bool = False
 
 
 class SmtpSettings(_Section):

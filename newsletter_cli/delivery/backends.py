@@ -53,6 +53,8 @@ def make_backend(
         reply_to=sender.reply_to,
         unsubscribe_group=group,
         categories=tuple(config.sendgrid.categories),
+        track_opens=config.sendgrid.track_opens,
+        track_clicks=config.sendgrid.track_clicks,
     )
     extra = {"sleep": sleep} if sleep is not None else {}
     return SendGridBackend(

@@ -15,6 +15,9 @@ List-Unsubscribe=One-Click`` (RFC 8058). A click, a one-click POST and a reply t
 mailto all record the reader in that group. The request carries no List-Unsubscribe
 header of its own: a message has one such header, and ours (a mailto to the team)
 would at best be dropped and at worst stand in for SendGrid's, leaving no one-click.
+
+Open and click tracking are sent on or off as newsletter.toml says ([sendgrid]
+track_opens, track_clicks), never left to the account's defaults.
 """
 
 from __future__ import annotations
@@ -55,6 +58,10 @@ class Envelope:
     send_at: int | None = None
     batch_id: str | None = None
     sandbox: bool = False
+    #: Open and click tracking ([sendgrid] track_opens, track_clicks): always sent, on or
+    #: off, so the account's defaults never decide.
+    track_opens: bool = False
+    track_clicks: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,7 +167,12 @@ def build_body(
     if envelope.unsubscribe_group is not None:
         body["asm"] = {"group_id": envelope.unsubscribe_group}
     body["tracking_settings"] = {
-        "subscription_tracking": {"enable": True, "substitution_tag": UNSUBSCRIBE_TAG}
+        "subscription_tracking": {"enable": True, "substitution_tag": UNSUBSCRIBE_TAG},
+        "open_tracking": {"enable": envelope.track_opens},
+        "click_tracking": {
+            "enable": envelope.track_clicks,
+            "enable_text": envelope.track_clicks,
+        },
     }
     categories = list(dict.fromkeys(c[:MAX_CATEGORY_LENGTH] for c in envelope.categories))
     if categories:

@@ -63,9 +63,13 @@ def line_of(path: Path, words: str) -> int:
     return text[: text.index(words)].count("\n") + 1
 
 
-def point_site_at(project_dir: Path, base: str) -> None:
+def point_site_at(project_dir: Path, base: str, privacy: str | None = None) -> None:
+    """The web edition at ``base``; the privacy notice (every email links to it) at
+    ``privacy``, by default the link server's /ok beside the site."""
     config = project_dir / "newsletter.toml"
     text = config.read_text(encoding="utf-8")
+    privacy = privacy or base.rsplit("/site/", 1)[0] + "/ok"
+    text = text.replace('"https://updates.example.org/privacy/"', f'"{privacy}"')
     config.write_text(text.replace('"https://updates.example.org/regional-update/"', f'"{base}"'))
 
 
