@@ -20,6 +20,7 @@ def block_posix() -> list[tuple[int, int, int]]:
     """Make the POSIX-only modules unimportable; install the stand-in msvcrt; its call log."""
     import fcntl
     import os
+    import subprocess  # noqa: F401 - it takes an importable msvcrt to mean Windows
 
     calls: list[tuple[int, int, int]] = []
     standin = types.ModuleType("msvcrt")
