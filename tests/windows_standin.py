@@ -18,11 +18,13 @@ POSIX_ONLY = ("fcntl", "pwd", "grp", "termios", "resource", "pty", "tty", "posix
 
 def block_posix() -> list[tuple[int, int, int]]:
     """Make the POSIX-only modules unimportable; install the stand-in msvcrt; its call log."""
-    import fcntl
     import os
     import subprocess  # noqa: F401 - it takes an importable msvcrt to mean Windows
 
     calls: list[tuple[int, int, int]] = []
+    if os.name == "nt":  # really Windows: the real msvcrt, and nothing to block
+        return calls
+    import fcntl
     standin = types.ModuleType("msvcrt")
     standin.LK_UNLCK, standin.LK_LOCK, standin.LK_NBLCK, standin.LK_RLCK, standin.LK_NBRLCK = (
         0, 1, 2, 3, 4)  # fmt: skip

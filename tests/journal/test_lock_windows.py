@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,8 @@ def test_without_fcntl_one_run_holds_a_send_and_the_holder_is_named(tmp_path):
     assert seen["before"] is False and seen["during"] is True and seen["after"] is False
     assert seen["second"] == f"send s is already running (process {seen['pid']})"
     assert seen["other"] == "ran" and seen["again"] == "ran"
+    if os.name == "nt":
+        return  # the real msvcrt: its calls are not recorded
     modes = {mode for mode, _, _ in seen["calls"]}
     assert modes == {0, 2}  # LK_UNLCK and LK_NBLCK: Windows' calls, no shared lock
     assert {(offset, size) for _, offset, size in seen["calls"]} == {(seen["offset"], 1)}
