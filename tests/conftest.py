@@ -20,6 +20,19 @@ SEPTEMBER = "issues/2025-09-regional-update.yaml"
 APRIL = "issues/2025-04-regional-update.yaml"
 
 
+#: Tests that need a program Debian's packages give (`make test` installs them), by the
+#: fixture they take; CI on Windows and macOS deselects these markers (pyproject.toml).
+NEEDS_BY_FIXTURE = {"pg_cluster": "postgres", "pg_url": "postgres", "browser": "browser"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the system program its fixtures need, before ``-m`` selects."""
+    for item in items:
+        for fixture in set(getattr(item, "fixturenames", ())) & NEEDS_BY_FIXTURE.keys():
+            item.add_marker(NEEDS_BY_FIXTURE[fixture])
+
+
 @pytest.fixture
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the repository's sample issues, recipients, config and the built-in

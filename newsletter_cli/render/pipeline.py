@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import platformdirs
 from mjml import mjml2html
 
 from newsletter_cli import calendar, markdown
@@ -68,12 +69,12 @@ def template_dir(issue: Issue, project: Project) -> Path:
 def _bytecode_cache() -> str | None:
     """Where compiled templates are kept between runs, if it can be written.
 
-    The user's cache folder ($XDG_CACHE_HOME/newsletter/jinja, else ~/.cache/...), never
-    the project: a dry run writes nothing there. Entries are checked against each
-    template's source, so an edited template is compiled afresh.
+    The user's cache folder as the system names it (platformdirs: $XDG_CACHE_HOME or
+    ~/.cache on Linux, %LOCALAPPDATA% on Windows, ~/Library/Caches on macOS) plus
+    newsletter/jinja; never the project: a dry run writes nothing there. Entries are
+    checked against each template's source, so an edited template is compiled afresh.
     """
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "newsletter", "jinja")
+    folder = os.path.join(platformdirs.user_cache_dir("newsletter", appauthor=False), "jinja")
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:

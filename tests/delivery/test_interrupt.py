@@ -8,7 +8,10 @@ import signal
 import subprocess
 from collections import Counter
 
+import pytest
+
 from newsletter_cli.delivery.base import SendContext
+from newsletter_cli.journal.status import Status
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.outbox import OutboxBackend
 from newsletter_cli.errors import Interrupted
@@ -60,6 +63,7 @@ def test_ctrl_c_mid_batch_keeps_what_was_written_and_stops_cleanly(tmp_path, jou
     assert again.stopped is None and again.totals == Counter({Status.ACCEPTED: 10})
 
 
+@pytest.mark.posix
 def test_ctrl_c_prints_the_counts_and_the_command_to_resume(project_dir, fake):
     ready(project_dir)
     add_bulk_contacts(project_dir)

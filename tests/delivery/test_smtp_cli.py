@@ -162,6 +162,7 @@ def send_command(project_dir: Path) -> tuple[list[str], dict[str, str]]:
     return command, env
 
 
+@pytest.mark.posix
 def test_kill_9_while_a_message_awaits_its_answer_then_resume_delivers_everyone_once(
     project_dir, sink
 ):
