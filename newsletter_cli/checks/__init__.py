@@ -14,6 +14,7 @@ from datetime import date
 from newsletter_cli import markdown
 from newsletter_cli.blocks import Block, EventBlock, Events
 from newsletter_cli.checks.dates import _first_day, _heading, _last_day, date_findings, london_today
+from newsletter_cli.config import _key_line, load_config
 from newsletter_cli.findings import Finding, Findings
 from newsletter_cli.issue import Issue
 from newsletter_cli.issue_types import EventDetails, Link, Model, is_placeholder
@@ -21,6 +22,7 @@ from newsletter_cli.project import Project
 from newsletter_cli.recipients import load_roster, tag_key
 from newsletter_cli.render import render_email
 from newsletter_cli.site.checks import site_findings
+from newsletter_cli.sourcefile import read_text
 
 GMAIL_CLIP_BYTES = 102 * 1024
 SUBJECT_MAX = 60
@@ -195,9 +197,6 @@ def _audiences(issue: Issue, project: Project) -> Iterator[Finding]:
 def privacy_findings(project: Project, *, test_send: bool = False) -> Iterator[Finding]:
     """No privacy notice to link from the footer: an error for a send to lists (UK GDPR:
     readers are told how their details are used), a warning for a test send."""
-    from newsletter_cli.config import _key_line, load_config
-    from newsletter_cli.sourcefile import read_text
-
     if load_config(project).sender.privacy_url:
         return
     path = project.config_path

@@ -11,7 +11,6 @@ from collections import Counter
 import pytest
 
 from newsletter_cli.delivery.base import SendContext
-from newsletter_cli.journal.status import Status
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.outbox import OutboxBackend
 from newsletter_cli.errors import Interrupted
