@@ -16,27 +16,34 @@ if TYPE_CHECKING:
     from newsletter_cli.delivery.smtp_settings import SmtpServer
     from newsletter_cli.project import Project
 
-API_KEY_ENV = "SENDGRID_API_KEY"
+API_KEY_ENV = "SENDGRID_API_KEY"  # the same as secrets.SENDGRID.env
 API_HOST_ENV = "SENDGRID_API_HOST"
 _PRINTABLE = re.compile(r"^[\x21-\x7e]+$")
 
 
 def api_key(*, sending: bool = True) -> str:
-    """The SendGrid API key from the environment, checked for shape (never echoed).
+    """The SendGrid API key (environment, else keychain), checked for shape (never echoed).
 
     ``sending=False`` for the commands that only ask SendGrid questions (sync, report)."""
-    key = os.environ.get(API_KEY_ENV, "").strip()
+    from newsletter_cli.secrets import SENDGRID, lookup
+
+    secret = lookup(SENDGRID)
+    key = secret.value
     if not key:
         hint = (
-            f"set {API_KEY_ENV} in the environment to send through SendGrid, "
+            f"run '{SENDGRID.login}' (or set {API_KEY_ENV}) to send through SendGrid, "
             "or use --backend outbox to write the emails to files"
             if sending
-            else f"set {API_KEY_ENV} in the environment: a key that may read what this command "
-            "asks SendGrid (see 'After you send' in the README)"
+            else f"run '{SENDGRID.login}' (or set {API_KEY_ENV}): a key that may read what "
+            "this command asks SendGrid (see 'After you send' in the manual)"
         )
-        raise ConfigError(f"{API_KEY_ENV} is not set", hint=hint)
+        raise ConfigError(
+            f"no SendGrid key: {API_KEY_ENV} is not set and the keychain has none", hint=hint
+        )
     if not _PRINTABLE.match(key):
-        raise ConfigError(f"{API_KEY_ENV} contains spaces or unusual characters; check it")
+        raise ConfigError(
+            f"the SendGrid key {secret} contains spaces or unusual characters; check it"
+        )
     return key
 
 
@@ -150,11 +157,17 @@ def smtp_backend(project: Project, config: Config) -> Backend:
     server = smtp_server(project, config)
     sender = config.sender
     letterhead = Letterhead(sender.from_email, sender.from_name, sender.reply_to)
+    token = None
+    if server.auth == "oauth":
+        from newsletter_cli.delivery.microsoft365 import token_source
+
+        token = token_source(server)
     return SmtpBackend(
         server,
         smtp_password(server),
         letterhead,
         sent_since=lambda since: smtp_sent_since(project, since),
+        token=token,
     )
 
 
@@ -166,6 +179,11 @@ def smtp_preflight(project: Project, config: Config, dry_run: bool) -> tuple[Smt
     server = smtp_server(project, config)
     try:
         smtp_password(server)
+        if server.auth == "oauth":
+            from newsletter_cli.delivery import microsoft365
+
+            if microsoft365.signed_in(server) is None:
+                raise microsoft365.not_signed_in(server)
     except ConfigError as exc:
         if not dry_run:
             raise

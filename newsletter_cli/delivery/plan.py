@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -34,6 +33,7 @@ from newsletter_cli.delivery.smtp_settings import plan_notes
 from newsletter_cli.errors import CheckFailed, ConfigError, InputError, Refused
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.recipients.problems import Problem
+from newsletter_cli.secrets import SENDGRID, KeychainError, lookup
 
 if TYPE_CHECKING:
     from newsletter_cli.issue import Issue
@@ -259,8 +259,13 @@ def prepare_send(
     if backend_name == "sendgrid":
         api_host()
         if dry_run:
-            if not os.environ.get(API_KEY_ENV, "").strip():
-                warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
+            try:
+                found = lookup(SENDGRID).value
+            except KeychainError as exc:
+                warnings.append(f"{exc.message}: a real send would stop")
+            else:
+                if not found:
+                    warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
         else:
             api_key()
         unsubscribe_group(project, config)
