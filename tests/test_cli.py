@@ -15,7 +15,8 @@ from newsletter_cli.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 
-HEAVY = ("jinja2", "mjml", "premailer", "sendgrid", "playwright", "cssutils", "lxml", "psycopg")
+HEAVY = ("jinja2", "mjml", "premailer", "sendgrid", "playwright", "cssutils", "lxml", "psycopg",
+         "keyring", "msal", "msal_extensions", "requests")
 
 
 def all_commands() -> list[list[str]]:

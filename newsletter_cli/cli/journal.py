@@ -33,10 +33,9 @@ def info(ctx: typer.Context) -> None:
     version and how many sends it holds. Example: 'newsletter journal'."""
     if ctx.invoked_subcommand is not None:
         return
+    from newsletter_cli.delivery.signin import sources
     from newsletter_cli.journal.history import summary
     from newsletter_cli.project import Project
-
-    from newsletter_cli.delivery.signin import sources
 
     project = Project.find()
     found = summary(project)

@@ -8,7 +8,7 @@ when these commands run).
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -16,7 +16,7 @@ import typer
 from newsletter_cli.cli.output import console
 
 
-class Service(str, Enum):
+class Service(StrEnum):
     sendgrid = "sendgrid"
     smtp = "smtp"
     microsoft365 = "microsoft365"

@@ -15,7 +15,7 @@ cache file. ``SSL_CERT_FILE`` is trusted for the sign-in as for the SMTP server.
 
 from __future__ import annotations
 
-import base64
+import functools
 import os
 import re
 import sys
@@ -65,8 +65,8 @@ def _persistence() -> tuple[Any, str]:
     except Exception:  # noqa: BLE001 - e.g. no libsecret/PyGObject, no D-Bus session
         if not sys.platform.startswith("linux"):
             raise
-        return FilePersistence(str(path)), f"{path} (not encrypted: no Secret Service " \
-                                            "on this computer; only you can read it)"
+        plain = f"{path} (not encrypted: no Secret Service on this computer; only you can read it)"
+        return FilePersistence(str(path)), plain
     return persistence, f"{path} (encrypted)"
 
 
@@ -97,7 +97,10 @@ def application(server: SmtpServer, cache: Any) -> Any:
     import requests
 
     session = requests.Session()
-    session.verify = os.environ.get("SSL_CERT_FILE") or True
+    options: dict[str, Any] = {"timeout": 30}
+    if os.environ.get("SSL_CERT_FILE"):  # as for the SMTP server; wins over REQUESTS_CA_BUNDLE
+        options["verify"] = os.environ["SSL_CERT_FILE"]
+    session.request = functools.partial(session.request, **options)  # type: ignore[method-assign]
     host = login_host()
     custom = host != LOGIN_HOST
     try:
@@ -108,7 +111,6 @@ def application(server: SmtpServer, cache: Any) -> Any:
             http_client=session,
             validate_authority=not custom,
             instance_discovery=False if custom else None,
-            timeout=30,
         )
     except ValueError as exc:  # an unknown tenant: the discovery document is not there
         raise ConfigError(
@@ -145,7 +147,7 @@ def device_login(server: SmtpServer, show: Callable[[str], None]) -> SignedIn:
 def signed_in(server: SmtpServer) -> SignedIn | None:
     """Who the cache holds for ``server.user`` (read without asking Microsoft anything)."""
     cache, where = token_cache()
-    accounts = cache.find(cache.CredentialType.ACCOUNT)
+    accounts = cache.search(cache.CredentialType.ACCOUNT)
     user = (server.user or "").lower()
     for account in accounts:
         if account.get("username", "").lower() == user:
@@ -158,13 +160,13 @@ def sign_out(server: SmtpServer) -> bool:
     cache, _ = token_cache()
     found = False
     user = (server.user or "").lower()
-    for account in cache.find(cache.CredentialType.ACCOUNT):
+    for account in list(cache.search(cache.CredentialType.ACCOUNT)):
         if account.get("username", "").lower() == user or not user:
             found = True
             owner = {"home_account_id": account["home_account_id"]}
             for kind in (cache.CredentialType.REFRESH_TOKEN, cache.CredentialType.ACCESS_TOKEN,
                          cache.CredentialType.ID_TOKEN):  # fmt: skip
-                for item in cache.find(kind, query=owner):
+                for item in list(cache.search(kind, query=owner)):
                     cache.modify(kind, item)
             cache.remove_account(account)
     return found
@@ -182,8 +184,7 @@ def token_source(server: SmtpServer) -> Callable[[], str]:
         result = _call(app.acquire_token_silent_with_error, SCOPES, accounts[0])
         if not result or "access_token" not in result:
             raise AuthError(
-                f"the Microsoft 365 sign-in for {server.user} has run out "
-                f"({_error(result or {})})",
+                f"the Microsoft 365 sign-in for {server.user} has run out ({_error(result or {})})",
                 hint=f"run '{LOGIN}' to sign in again",
             )
         return str(result["access_token"])
@@ -201,10 +202,6 @@ def not_signed_in(server: SmtpServer) -> ConfigError:
 def xoauth2(user: str, token: str) -> str:
     """The SASL XOAUTH2 initial response (before base64): user, bearer token, two ^A."""
     return f"user={user}\x01auth=Bearer {token}\x01\x01"
-
-
-def xoauth2_base64(user: str, token: str) -> str:
-    return base64.b64encode(xoauth2(user, token).encode()).decode("ascii")
 
 
 def _call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -219,7 +219,8 @@ class SmtpBackend:
                 reason = f"{reason} (gave up after {tries} tries)"
             failed = Outcome(contact.email, Status.FAILED, reason=reason)
             if answer.kind == "auth":
-                return failed, AuthError(reason, hint=_auth_hint(reason, self._token is not None)), tries
+                hint = _auth_hint(reason, oauth=self._token is not None)
+                return failed, AuthError(reason, hint=hint), tries
             if answer.kind in ("stop", "unavailable"):
                 return failed, DeliveryError(f"the send stopped: {reason}"), tries
             if answer.kind == "retry" or answer.stage == "data":
