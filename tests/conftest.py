@@ -52,6 +52,27 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def keychain(tmp_path_factory, monkeypatch: pytest.MonkeyPatch):
+    """Every test gets its own keychain (keyrings.alt's file backend in a temporary folder)
+    and Microsoft 365 token cache: no test ever reads or writes the real ones. Subprocesses
+    get the same through PYTHON_KEYRING_BACKEND and XDG_DATA_HOME."""
+    import keyring.core
+    from keyrings.alt.file import PlaintextKeyring
+
+    folder = tmp_path_factory.mktemp("keychain")
+    backend = PlaintextKeyring()
+    backend.file_path = str(folder / "python_keyring" / "keyring_pass.cfg")
+    monkeypatch.setattr(keyring.core, "_keyring_backend", backend)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    monkeypatch.setenv("NEWSLETTER_TOKEN_CACHE", str(folder / "microsoft365.bin"))
+    for name in ("SENDGRID_API_KEY", "NEWSLETTER_SMTP_PASSWORD",
+                 "NEWSLETTER_MICROSOFT_LOGIN_HOST"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    return backend
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():
     """A throwaway PostgreSQL server for the whole run (see tests/pgcluster.py)."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -46,6 +45,7 @@ from newsletter_cli.recipients.leftout import (
 from newsletter_cli.recipients.problems import Problem
 from newsletter_cli.recipients.roster import load_roster
 from newsletter_cli.render import TOKENS, render_email
+from newsletter_cli.secrets import SENDGRID, KeychainError, lookup
 
 if TYPE_CHECKING:
     from newsletter_cli.issue import Issue
@@ -268,8 +268,13 @@ def prepare_send(
     if backend_name == "sendgrid":
         api_host()
         if dry_run:
-            if not os.environ.get(API_KEY_ENV, "").strip():
-                warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
+            try:
+                found = lookup(SENDGRID).value
+            except KeychainError as exc:
+                warnings.append(f"{exc.message}: a real send would stop")
+            else:
+                if not found:
+                    warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
         else:
             api_key()
         unsubscribe_group(project, config)
