@@ -1,4 +1,8 @@
-"""The Typer application and the one place errors become messages and exit codes."""
+"""The Typer application and the one place errors become messages and exit codes.
+
+Each command module adds its commands to :data:`app` at module level (``@app.command()``);
+the package's ``__init__`` imports them all, in the order of the work.
+"""
 
 from __future__ import annotations
 
@@ -108,36 +112,6 @@ def _options(
     """Options that come before the command."""
 
 
-def _register() -> None:
-    from newsletter_cli.cli import (
-        build,
-        history,
-        importing,
-        init,
-        journal,
-        lists,
-        preview,
-        publish,
-        report,
-        send,
-        suppressions,
-    )
-
-    modules = (
-        init, build, importing, lists, send, history, preview, publish, suppressions, report,
-        journal,
-    )
-    for module in modules:
-        module.register(app)
-
-
-_register()
-
-
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="newsletter")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

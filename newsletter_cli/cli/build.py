@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
 from newsletter_cli.cli.params import IssueArg, ListOpt
 from newsletter_cli.errors import CheckFailed, InputError
@@ -21,6 +22,7 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
+@app.command()
 def build(
     issue: IssueArg,
     out: Annotated[
@@ -56,6 +58,7 @@ def build(
         )
 
 
+@app.command()
 def check(
     issue: IssueArg,
     links: Annotated[
@@ -112,6 +115,7 @@ def check(
     console.print(f"{escape(str(issue))}: ready to send ({summary}, {size})")
 
 
+@app.command()
 def new(
     source: Annotated[
         Path | None,
@@ -147,10 +151,3 @@ def new(
     if dropped:
         console.print(f"Left out {dropped} event(s) over before the new issue's date.")
     console.print("Examples of every block kind are at the bottom of the file, commented out.")
-
-
-def register(app: typer.Typer) -> None:
-    """Add build, check and new to the app."""
-    app.command()(build)
-    app.command()(check)
-    app.command()(new)

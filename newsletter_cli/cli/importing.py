@@ -8,10 +8,12 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console
 from newsletter_cli.errors import InputError
 
 
+@app.command("import")
 def import_(
     source: Annotated[
         Path,
@@ -66,8 +68,3 @@ def import_(
     write_new(out, imported.text)
     console.print(f"Created {escape(str(out))}: check it, then run newsletter check.",
                   highlight=False)  # fmt: skip
-
-
-def register(app: typer.Typer) -> None:
-    """Add import to the app."""
-    app.command("import")(import_)

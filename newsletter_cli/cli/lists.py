@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
 from newsletter_cli.cli.params import AsCsv, AsJson, complete_list_names
 from newsletter_cli.cli.tabular import Column, choose_format, emit, say
@@ -21,6 +22,7 @@ lists_app = typer.Typer(
     no_args_is_help=False,
     rich_markup_mode=None,
 )
+app.add_typer(lists_app, name="lists")
 
 Strict = Annotated[
     bool, typer.Option("--strict", help="Treat every problem (warnings too) as a failure.")
@@ -181,8 +183,3 @@ def check(strict: Strict = False) -> None:
             hint="rows with errors are left out of every list until they are fixed",
         )
     console.print("[green]ok:[/] the recipient files have no errors")
-
-
-def register(app: typer.Typer) -> None:
-    """Add `lists`, `lists show` and `lists check` to the app."""
-    app.add_typer(lists_app, name="lists")

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console
 
 suppressions_app = typer.Typer(
@@ -17,6 +18,7 @@ suppressions_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+app.add_typer(suppressions_app, name="suppressions")
 
 
 @suppressions_app.command("sync")
@@ -39,8 +41,3 @@ def sync(
     result = sync_suppressions(Project.find(), dry_run=dry_run)
     for line in result.summary():
         console.print(escape(line))
-
-
-def register(app: typer.Typer) -> None:
-    """Add the suppressions group to the app."""
-    app.add_typer(suppressions_app, name="suppressions")
