@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from newsletter_cli.cli.app import app
+from newsletter_cli.cli.build import date_option
 from newsletter_cli.cli.output import console
 from newsletter_cli.errors import InputError
 
@@ -47,12 +47,7 @@ def import_(
     from newsletter_cli.authoring.importing import import_draft
     from newsletter_cli.authoring.importing.write import default_name, write_new
 
-    day = None
-    if when is not None:
-        try:
-            day = date.fromisoformat(when)
-        except ValueError:
-            raise InputError(f"--date {when!r} is not a date (YYYY-MM-DD)") from None
+    day = None if when is None else date_option(when)
     imported = import_draft(source, day)
     if out is None:
         from newsletter_cli.project import Project

@@ -10,10 +10,11 @@ from typing import Annotated
 
 import typer
 
-from newsletter_cli.cli.app import app
+from newsletter_cli.cli.app import PlainGroup, app
 from newsletter_cli.cli.output import console
 
 journal_app = typer.Typer(
+    cls=PlainGroup,
     help="Where the send journal is, and copying it to the team's shared PostgreSQL journal."
     "\n\nExample: newsletter journal",
     invoke_without_command=True,

@@ -10,12 +10,13 @@ from typing import Annotated
 
 import typer
 
-from newsletter_cli.cli.app import app
+from newsletter_cli.cli.app import PlainGroup, app
 from newsletter_cli.cli.output import console, err_console
 from newsletter_cli.cli.params import AsCsv, AsJson, complete_list_names
 from newsletter_cli.cli.tabular import Column, choose_format, emit, say
 
 lists_app = typer.Typer(
+    cls=PlainGroup,
     help="Show the mailing lists defined in recipients/ and check the contact files.\n\n"
     "Example: newsletter lists, newsletter lists --csv > lists.csv",
     invoke_without_command=True,
@@ -165,7 +166,7 @@ def _print_member(contact) -> None:
 
 @lists_app.command("check")
 def check(strict: Strict = False) -> None:
-    """Every problem in the contacts, suppression and lists files; fails when any is an error.
+    """Every problem in the contacts, suppression and lists files; exits 1 when any is an error.
 
     Example: newsletter lists check --strict
     """

@@ -9,10 +9,11 @@ from typing import Annotated
 
 import typer
 
-from newsletter_cli.cli.app import app
+from newsletter_cli.cli.app import PlainGroup, app
 from newsletter_cli.cli.output import console
 
 suppressions_app = typer.Typer(
+    cls=PlainGroup,
     help="SendGrid's suppressions (unsubscribes, bounces, blocks, spam reports) in recipients/."
     "\n\nExample: newsletter suppressions sync",
     no_args_is_help=True,
