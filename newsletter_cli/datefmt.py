@@ -11,11 +11,14 @@ import calendar
 import re
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from newsletter_cli.issue_types import EventDetails, Session
 
 TO = " to "  # between the two ends of a range: quicker to read than a dash
+#: The newsletter's clock: times the tool reports (sends, reports) are UK time.
+LONDON = ZoneInfo("Europe/London")
 
 
 def parse_day(text: str) -> date:
@@ -47,6 +50,23 @@ def format_date(d: date) -> str:
 def format_day_short(d: date, *, year: bool = False) -> str:
     """'Thursday 2 October' (with the year when ``year`` is true)."""
     return format_day(d) if year else f"{d:%A} {d.day} {d:%B}"
+
+
+def in_uk(timestamp: float) -> datetime:
+    """A Unix time as the moment it was in the UK."""
+    return datetime.fromtimestamp(timestamp, LONDON)
+
+
+def format_day_month(d: date) -> str:
+    """'1 Oct' (for the days of a chart)."""
+    return f"{d.day} {d:%b}"
+
+
+def format_moment(moment: datetime, *, weekday: bool = False) -> str:
+    """A moment as reports show it: '1 October 2025, 9:02am'; with ``weekday``,
+    'Wednesday 1 October 2025, 9am'."""
+    day = format_day(moment.date()) if weekday else format_date(moment.date())
+    return f"{day}, {format_time(moment.time(), minutes=not weekday)}"
 
 
 def format_time(t: time, *, minutes: bool = False) -> str:

@@ -12,6 +12,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from rich.cells import cell_len
 from rich.markup import escape
 from typer.core import TyperArgument, TyperGroup
 
@@ -118,10 +119,11 @@ class PlainGroup(TyperGroup):
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         sections = self.sections(ctx)
-        width = max((len(name) for _, rows in sections for name, _ in rows), default=0)
+        width = max((cell_len(name) for _, rows in sections for name, _ in rows), default=0)
         for heading, rows in sections:  # names padded alike: one column through every section
             with formatter.section(heading):
-                formatter.write_dl([(name.ljust(width), about) for name, about in rows])
+                formatter.write_dl([(name + " " * (width - cell_len(name)), about)
+                                    for name, about in rows])  # fmt: skip
 
 
 class NewsletterGroup(PlainGroup):

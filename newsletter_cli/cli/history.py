@@ -14,6 +14,7 @@ from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
 from newsletter_cli.cli.params import AsCsv, AsJson
 from newsletter_cli.cli.tabular import Column, choose_format, emit, say
+from newsletter_cli.datefmt import format_moment, in_uk
 
 if TYPE_CHECKING:
     from newsletter_cli.journal.history import SendHistory
@@ -48,10 +49,6 @@ def _esc(text: object) -> str:
 
 
 def _send_row(entry: SendHistory) -> dict:
-    from datetime import datetime
-
-    from newsletter_cli.journal.history import LONDON
-
     record = entry.record
     return {
         "id": record.id,
@@ -59,7 +56,7 @@ def _send_row(entry: SendHistory) -> dict:
         "lists": list(record.lists),
         "mode": record.mode,
         "backend": record.backend,
-        "started": datetime.fromtimestamp(record.created, LONDON),
+        "started": in_uk(record.created),
         "state": entry.state(),
         "counts": {s.value: n for s, n in sorted(entry.counts.items()) if n},
     }
@@ -70,13 +67,11 @@ def _show_sends(sends: list[SendHistory], fmt: str) -> None:
     if fmt != "table":
         emit(rows, SEND_COLUMNS, fmt)
         return
-    from newsletter_cli.cli.tabular import shown_time
-
     for row in rows:
         counts = ", ".join(f"{n} {s}" for s, n in row["counts"].items())
         say(f"{row['id']}  ({row['mode']}, {row['backend']}, {row['state']})",
             bold=len(row["id"]), following="    ")  # fmt: skip
-        say(f"{shown_time(row['started'])}  {', '.join(row['lists'])}: {counts or 'nobody'}",
+        say(f"{format_moment(row['started'])}  {', '.join(row['lists'])}: {counts or 'nobody'}",
             indent="  ", following="    ")  # fmt: skip
 
 

@@ -149,6 +149,7 @@ def _member_row(contact, status: str, reason: str) -> dict:
 
 def _print_member(contact) -> None:
     """One member on one line; on a narrow terminal, the details under the address."""
+    from rich.cells import cell_len
     from rich.markup import escape
 
     from newsletter_cli.cli.tabular import wrapped
@@ -156,7 +157,7 @@ def _print_member(contact) -> None:
     about = " · ".join(p for p in (contact.name, contact.organisation, contact.role) if p)
     tags = f"[{', '.join(sorted(contact.tags))}]"
     line = f"{contact.email}  {about}  {tags}"
-    if not console.is_terminal or len(line) <= console.width:
+    if not console.is_terminal or cell_len(line) <= console.width:
         console.print(f"{contact.email}  {escape(about)}  [dim]{escape(tags)}[/]")
         return
     console.print(contact.email)
