@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console
 
 
@@ -41,6 +42,7 @@ def _esc(text: object) -> str:
     return escape(str(text))
 
 
+@app.command()
 def login(name: Annotated[str, WHAT]) -> None:
     """Keep the SendGrid key or the SMTP password in this computer's keychain (asked for
     without showing it), or sign in to Microsoft 365 once with a code.
@@ -125,6 +127,7 @@ def _env_note(kind) -> None:
                            "keychain while it is."))  # fmt: skip
 
 
+@app.command()
 def logout(name: Annotated[str, WHAT]) -> None:
     """Remove the SendGrid key or SMTP password from the keychain, or the Microsoft 365
     sign-in from this computer. Example: newsletter logout microsoft365
@@ -146,9 +149,3 @@ def logout(name: Annotated[str, WHAT]) -> None:
     console.print(_esc(f"Removed the {kind.label} from {where}." if gone
                        else f"Nothing to remove: {where} holds no {kind.label}."))  # fmt: skip
     _env_note(kind)
-
-
-def register(app: typer.Typer) -> None:
-    """Add `login` and `logout` to the app."""
-    app.command("login")(login)
-    app.command("logout")(logout)

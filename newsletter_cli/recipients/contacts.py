@@ -159,6 +159,11 @@ def read_contacts(
             _read_table(table, shown, into)
 
 
+def _left_out(shown: str, line: int, tags: frozenset[str] | None, message: str) -> Problem:
+    """An error that leaves a contact row out (``tags``: the lists it would have been on)."""
+    return Problem(shown, line, message, "error", tags, contact_row=True)
+
+
 def _read_table(table: Table | SheetTable, shown: str, into: ContactsRead) -> None:
     problems = into.problems
     columns = _column_map(table)
@@ -181,37 +186,22 @@ def _read_table(table: Table | SheetTable, shown: str, into: ContactsRead) -> No
         if tags is None:
             tags = tag_cache[raw_tags] = split_tags(raw_tags)
         if runs_on(cells):
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    "this row runs over several lines and holds other addresses "
-                    "(an unclosed quote?): row left out, with the rows it swallowed",
-                    "error",
-                    None,
-                    contact_row=True,
-                )
-            )
+            problems.append(_left_out(shown, line, None, "this row runs over several lines and "
+                                      "holds other addresses (an unclosed quote?): row left "
+                                      "out, with the rows it swallowed"))  # fmt: skip
             continue
         long = _long_cell(cells, columns)
         if long is not None:
-            problems.append(Problem(shown, line, f"the {long[0]} cell holds {long[1]:,} "
-                                    f"characters; at most {MAX_CELL:,} are read: row left out",
-                                    "error", tags, contact_row=True))  # fmt: skip
+            problems.append(_left_out(shown, line, tags, f"the {long[0]} cell holds "
+                                      f"{long[1]:,} characters; at most {MAX_CELL:,} are read: "
+                                      "row left out"))  # fmt: skip
             continue
         email, cell_name = parse_address_cell(cell(cells, email_at))
         reason = address_problem(email)
         if reason:
             text = f"invalid email address {shown_cell(cell(cells, email_at))}: {reason}"
             problems.append(
-                Problem(
-                    shown,
-                    line,
-                    text if email else "no email address: row left out",
-                    "error",
-                    tags,
-                    contact_row=True,
-                )
+                _left_out(shown, line, tags, text if email else "no email address: row left out")
             )
             continue
         name = _text(cell(cells, at["name"]))
@@ -229,14 +219,8 @@ def _read_table(table: Table | SheetTable, shown: str, into: ContactsRead) -> No
             unsafe = unsafe_in_email(raw, {**values, "email": email})
         if unsafe:
             problems.append(
-                Problem(
-                    shown,
-                    line,
-                    f"{email}: the {unsafe}, which is not safe in an email: row left out",
-                    "error",
-                    tags,
-                    contact_row=True,
-                )
+                _left_out(shown, line, tags,
+                          f"{email}: the {unsafe}, which is not safe in an email: row left out")
             )
             continue
         if len(cells) > width and any(c.strip() for c in cells[width:]):
