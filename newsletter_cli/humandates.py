@@ -5,6 +5,10 @@
 October,10.30am -12.00pm" (two sittings), "April to July", "Sep 19". A date without a
 year takes the issue's year, or the next one when that would put it months in the past.
 Times stay as written on the clock in London (the issue format's own convention).
+
+Used by the importer (:mod:`newsletter_cli.authoring.importing`) to read drafts, and by the
+issue schema to say how a date written this way is written in an issue file
+(:func:`reading`: "Tuesday 10th February 2026, 10:00" -> 2026-02-10 10:00).
 """
 
 from __future__ import annotations
@@ -191,3 +195,53 @@ def deadline_in(text: str, ref: date) -> DateHit | None:
         if hits and hits[0].span[0] <= 12:
             return hits[0]
     return None
+
+
+ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+#: 20/02/2026, 20.02.26, 20-02-2026: day first, as in the UK.
+NUMERIC_DATE = re.compile(r"(?<![\d:])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d:])")
+
+
+@dataclass
+class Reading:
+    """What a date-and-time text says: a day (maybe), a start time, an end time."""
+
+    day: date | None
+    start: time | None = None
+    end: time | None = None
+    weekday_mismatch: bool = False
+
+
+def _numeric_date(text: str) -> tuple[date, tuple[int, int]] | None:
+    """The first 2026-02-20 or 20/02/2026 in ``text`` (a real date) and where it is."""
+    iso = ISO_DATE.search(text)
+    match = NUMERIC_DATE.search(text)
+    try:
+        if iso and (not match or iso.start() < match.start()):
+            return date(int(iso[1]), int(iso[2]), int(iso[3])), iso.span()
+        if match:
+            year = int(match[4]) + (2000 if len(match[4]) == 2 else 0)
+            return date(year, int(match[3]), int(match[1])), match.span()
+    except ValueError:
+        return None
+    return None
+
+
+def reading(text: str, ref: date) -> Reading | None:
+    """The first date in ``text`` and the times after it; or only times; else None.
+
+    "Tuesday 10th February 2026, 10:00" -> 2026-02-10, 10:00; "20/02/2026" -> 2026-02-20;
+    "9:30am" -> no day, 09:30; "10:00 – 11:30" -> no day, 10:00 to 11:30.
+    """
+    hits = find_dates(text, ref)
+    numeric = _numeric_date(text)
+    if hits and (numeric is None or hits[0].span[0] <= numeric[1][0]):
+        day, span, mismatch = hits[0].day, hits[0].span, hits[0].weekday_mismatch
+    elif numeric is not None:
+        (day, span), mismatch = numeric, False
+    else:
+        start, end = times_in(text)
+        return Reading(None, start, end) if start else None
+    after = re.sub(r"\b\d{4}\b", " ", text[span[1]:])  # a year is not a time
+    start, end = times_in(after)
+    return Reading(day, start, end, mismatch)
