@@ -269,7 +269,20 @@ def _not_a_list(data: Any, loc: tuple[str | int, ...]) -> str:
         first = next(iter(value))
         return (f"{name} must be a list: put '- ' before each {item}, e.g. '- {first}: ...', "
                 f"with the {item}'s other fields lined up under {first!r}")  # fmt: skip
-    return f"{name} must be a list: write each {item} on a line of its own starting with '- '"
+    brackets = f", or all in brackets: {name}: [{value}]" if isinstance(value, str) else ""
+    return (f"{name} must be a list: write each {item} on a line of its own starting with '- '"
+            + brackets)  # fmt: skip
+
+
+def _not_fields(loc: tuple[str | int, ...], value: Any) -> str:
+    """A link written as a bare address, or another item that needs 'field: value' lines."""
+    in_list = len(loc) > 1 and isinstance(loc[-1], int)
+    name = str(loc[-2]) if in_list else str(loc[-1]) if loc else ""
+    item = ITEM_NAMES.get(name, "this")
+    if item == "link" and isinstance(value, str):
+        return (f"a link needs its text and its address: write '- text: \"...\"' and, lined up "
+                f"under 'text', 'url: \"{value}\"'")  # fmt: skip
+    return f"{'a ' + item if item != 'this' else 'this'} must be a set of 'field: value' lines"
 
 
 #: What one item of a list is called in messages: 'blocks' -> 'block 4'.
@@ -342,6 +355,10 @@ def _problem(model: type[BaseModel], data: Any, err: Any, path: Path) -> InputEr
         message = _unknown_field(model, data, loc)
     elif err["type"] == "list_type":
         message = _not_a_list(data, loc)
+    elif err["type"] == "model_type":
+        message = _not_fields(loc, err.get("input"))
+    elif err["type"] == "bool_parsing":
+        message = f"write true or false (got {err.get('input')!r})"
     field = describe_place(data, loc)
     text = f"{field}: {message}" if field else message
     return InputError(text, path=path, line=line_of(data, loc))

@@ -149,6 +149,22 @@ def test_a_list_without_its_dash_says_put_a_dash_before_each_item(tmp_path):
     )
 
 
+def test_a_link_written_as_a_bare_address_says_how_to_write_it(tmp_path):
+    text = DATED + """\
+  - kind: article
+    heading: "News"
+    body: "B"
+    links:
+      - https://example.org/
+"""
+    error = refused(write(tmp_path, text))
+    assert error.line == 9
+    assert error.message.endswith(
+        "link 1: a link needs its text and its address: write '- text: \"...\"' and, lined up "
+        "under 'text', 'url: \"https://example.org/\"'"
+    )
+
+
 def test_input_errors_are_flattened_and_sorted():
     one = InputError("a", path="f.yaml", line=5)
     two = InputErrors([InputError("b", path="f.yaml", line=7), InputError("c", path="f.yaml",
