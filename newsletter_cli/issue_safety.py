@@ -4,6 +4,8 @@
   (a line break there would split an email header); elsewhere only tabs and line breaks;
 - in every text (and key), characters XML cannot carry (U+FFFE, U+FFFF, lone surrogates; the
   controls are refused as above): the web page, feed and sitemap could not be read;
+- ``=?`` in the issue's ``title``, ``subject`` or ``preheader``: it starts an encoded word,
+  which some Python versions turn into a new header line (see :mod:`newsletter_cli.headertext`);
 - image addresses (``src``, ``href``) and ``view_online_url`` other than https:// or
   http:// (a relative path such as ``images/photo.jpg`` is allowed for an image);
 - a ``template`` that is not a plain folder name in templates/ (no ``/``, ``\\``, ``..``);
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter_cli.errors import InputError, raise_all
+from newsletter_cli.headertext import header_problem
 from newsletter_cli.issue_types import Model, is_placeholder
 from newsletter_cli.markdown import nesting_depth
 from newsletter_cli.sourcefile import describe_place, line_of
@@ -29,6 +32,8 @@ from newsletter_cli.urls import url_problem
 MAX_NESTING = 50
 ONE_LINE_FIELDS = frozenset({"title", "subject", "preheader", "src", "href", "url",
                              "view_online_url", "contact"})  # fmt: skip
+#: The issue's own fields that reach an email header (the subject is the title by default).
+HEADER_FIELDS = frozenset({"title", "subject", "preheader"})
 URL_FIELDS = {"src": True, "href": True, "view_online_url": False}  # name -> relative ok
 TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # C0 controls, DEL, C1 controls, and Unicode's line and paragraph separators.
@@ -80,6 +85,9 @@ def unsafe_text(issue: Any, path: Path) -> list[InputError]:
     found = []
     for model, name, text, loc in _fields(issue):
         problem = _problem(name, text)
+        if problem is None and len(loc) == 1 and name in HEADER_FIELDS:
+            header = header_problem(text)
+            problem = f"{header}, which is not safe in an email header" if header else None
         if problem:
             found.append(InputError(f"{describe_place(issue, loc)}: {problem}", path=path,
                                     line=model.field_line(name)))  # fmt: skip

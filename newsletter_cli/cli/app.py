@@ -95,6 +95,11 @@ def _show_version(value: bool) -> None:
         from newsletter_cli import __version__
 
         print(f"newsletter {__version__}")
+        from newsletter_cli.delivery.signin import sources
+        from newsletter_cli.project import Project
+
+        for what, where in sources(Project.find()):
+            print(f"{what}: {where}")
         raise typer.Exit()
 
 
@@ -118,6 +123,7 @@ def _register() -> None:
         init,
         journal,
         lists,
+        login,
         preview,
         publish,
         report,
@@ -127,7 +133,7 @@ def _register() -> None:
 
     modules = (
         init, build, importing, lists, send, history, preview, publish, suppressions, report,
-        journal,
+        journal, login,
     )
     for module in modules:
         module.register(app)

@@ -33,10 +33,12 @@ def info(ctx: typer.Context) -> None:
     version and how many sends it holds. Example: 'newsletter journal'."""
     if ctx.invoked_subcommand is not None:
         return
+    from newsletter_cli.delivery.signin import sources
     from newsletter_cli.journal.history import summary
     from newsletter_cli.project import Project
 
-    found = summary(Project.find())
+    project = Project.find()
+    found = summary(project)
     kind = "shared, PostgreSQL" if found.shared else "this machine only, SQLite"
     console.print(f"Journal  {_esc(found.where)} ({kind})")
     if found.version is None:
@@ -44,6 +46,8 @@ def info(ctx: typer.Context) -> None:
     else:
         console.print(f"Schema   version {found.version}")
         console.print(f"Sends    {found.sends}")
+    for what, where in sources(project):
+        console.print(_esc(f"{what}: {where}"))
 
 
 @journal_app.command("migrate")

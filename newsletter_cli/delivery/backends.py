@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from newsletter_cli.delivery import microsoft365
 from newsletter_cli.delivery.message import Letterhead
 from newsletter_cli.delivery.outbox import OutboxBackend
 from newsletter_cli.delivery.sendgrid_body import Envelope
@@ -53,6 +54,8 @@ def make_backend(
         reply_to=sender.reply_to,
         unsubscribe_group=group,
         categories=tuple(config.sendgrid.categories),
+        track_opens=config.sendgrid.track_opens,
+        track_clicks=config.sendgrid.track_clicks,
     )
     extra = {"sleep": sleep} if sleep is not None else {}
     return SendGridBackend(
@@ -91,11 +94,15 @@ def smtp_backend(project: Project, config: Config) -> Backend:
     server = smtp_server(project, config)
     sender = config.sender
     letterhead = Letterhead(sender.from_email, sender.from_name, sender.reply_to)
+    token = None
+    if server.auth == "oauth":
+        token = microsoft365.token_source(server)
     return SmtpBackend(
         server,
         smtp_password(server),
         letterhead,
         sent_since=lambda since: smtp_sent_since(project, since),
+        token=token,
     )
 
 
@@ -105,6 +112,9 @@ def smtp_preflight(project: Project, config: Config, dry_run: bool) -> tuple[Smt
     server = smtp_server(project, config)
     try:
         smtp_password(server)
+        if server.auth == "oauth":
+            if microsoft365.signed_in(server) is None:
+                raise microsoft365.not_signed_in(server)
     except ConfigError as exc:
         if not dry_run:
             raise

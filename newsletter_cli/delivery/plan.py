@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -46,6 +45,7 @@ from newsletter_cli.recipients.leftout import (
 from newsletter_cli.recipients.problems import Problem
 from newsletter_cli.recipients.roster import load_roster
 from newsletter_cli.render import TOKENS, render_email
+from newsletter_cli.secrets import SENDGRID, KeychainError, lookup
 
 if TYPE_CHECKING:
     from newsletter_cli.issue import Issue
@@ -174,16 +174,21 @@ def find_issue(project: Project, ref: str) -> Path:
 
 
 def group_by_audience(
-    issue: Issue, contacts: Iterable[Contact], keys_of: Callable[[Contact], frozenset[str]]
-) -> dict[tuple[int, ...], tuple[frozenset[str], list[Contact]]]:
-    """Contacts grouped by which blocks they see: {visible block numbers: (keys, contacts)}."""
-    groups: dict[tuple[int, ...], tuple[frozenset[str], list[Contact]]] = {}
+    issue: Issue,
+    contacts: Iterable[Contact],
+    keys_of: Callable[[Contact], frozenset[str]],
+    lists_of: Callable[[Contact], tuple[str, ...]] = lambda contact: (),
+) -> dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[frozenset[str], list[Contact]]]:
+    """Contacts grouped by which blocks they see and which of the sent-to lists they are on
+    (the footer names those): {(visible block numbers, lists): (keys, contacts)}."""
+    groups: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[frozenset[str], list[Contact]]]
+    groups = {}
     for contact in contacts:
         keys = keys_of(contact)
         visible = tuple(
             i for i, b in enumerate(issue.blocks) if not b.only_for or keys & set(b.only_for)
         )
-        groups.setdefault(visible, (keys, []))[1].append(contact)
+        groups.setdefault((visible, lists_of(contact)), (keys, []))[1].append(contact)
     return groups
 
 
@@ -263,8 +268,13 @@ def prepare_send(
     if backend_name == "sendgrid":
         api_host()
         if dry_run:
-            if not os.environ.get(API_KEY_ENV, "").strip():
-                warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
+            try:
+                found = lookup(SENDGRID).value
+            except KeychainError as exc:
+                warnings.append(f"{exc.message}: a real send would stop")
+            else:
+                if not found:
+                    warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
         else:
             api_key()
         unsubscribe_group(project, config)
@@ -301,11 +311,16 @@ def prepare_send(
         for contact in (*resolution.members, *suppressed):
             on = roster.lists_of(contact)
             lists_of[contact.email] = tuple(n for n in names if n in on)
-        groups = group_by_audience(issue, resolution.members, roster.audience_keys)
+        groups = group_by_audience(
+            issue, resolution.members, roster.audience_keys, lambda c: lists_of[c.email]
+        )
         variants = []
-        for visible, (keys, contacts) in groups.items():
-            email = render_email(issue, project, audience=keys, recipient=TOKENS)
+        for (visible, on), (keys, contacts) in groups.items():
+            words = [roster.lists[name].description or name for name in on]
+            email = render_email(issue, project, audience=keys, recipient=TOKENS, lists=words)
             label = "blocks " + ",".join(str(i + 1) for i in visible)
+            if len(names) > 1:
+                label += " for " + ", ".join(on)
             variants.append(Variant(label, email, contacts))
         mode = "sandbox" if sandbox else "live"
         send_id = make_send_id(issue.name, names, mode, backend_name)

@@ -45,6 +45,7 @@ from newsletter_cli.delivery.sendgrid_body import (
     Envelope,
     Template,
     build_body,
+    header_refusal,
     prepare,
 )
 from newsletter_cli.delivery.sendgrid_http import DEFAULT_HOST, error_messages, reset_wait
@@ -122,7 +123,17 @@ class SendGridBackend:
             sandbox=context.sandbox,
         )  # fmt: skip
         result = BatchResult()
-        self._deliver(list(contacts), template, envelope, result, context.report)
+        safe = []
+        for contact in contacts:
+            refusal = header_refusal(contact, template, envelope)
+            if refusal is None:
+                safe.append(contact)
+            else:  # never sent: nothing in a file may add a header
+                result.outcomes.append(
+                    Outcome(contact.email, Status.FAILED, reason=f"not sent: {refusal}")
+                )
+        if safe:
+            self._deliver(safe, template, envelope, result, context.report)
         return result
 
     def schedule(self) -> str:

@@ -107,12 +107,18 @@ def _figures(report: Report) -> Any:
     table.add_column("", no_wrap=True, style="cyan")
     totals = report.totals
     for figure in FIGURES:
+        untracked = next((n for n in report.untracked if figure.endswith(n)), None)
+        if untracked:  # no zeros for what nobody measured
+            if figure == untracked:
+                table.add_row(label(figure), "not measured: tracking is off", "", "")
+            continue
         base = BASE.get(figure)
         shown, drawn = percent(totals.get(figure, 0), totals.get(base, 0) if base else None)
         table.add_row(label(figure), f"{totals.get(figure, 0):,}", shown, drawn)
     if report.activity:
         for name, value, base in people_rows(report):
-            table.add_row(name, f"{value:,}", *percent(value, base))
+            if not any(name.endswith(n.removesuffix("s") + "ed") for n in report.untracked):
+                table.add_row(name, f"{value:,}", *percent(value, base))
     return table
 
 
