@@ -20,11 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newsletter_cli.errors import InputError
+from newsletter_cli.errors import InputError, raise_all
 from newsletter_cli.headertext import header_problem
 from newsletter_cli.issue_types import Model, is_placeholder
 from newsletter_cli.markdown import nesting_depth
-from newsletter_cli.sourcefile import describe_loc, line_of
+from newsletter_cli.sourcefile import describe_place, line_of
 from newsletter_cli.urls import url_problem
 
 #: Deepest Markdown accepted (lists, quotes and emphasis inside each other). Real issues
@@ -80,17 +80,23 @@ def _problem(name: str, text: str) -> str | None:
     return None
 
 
-def refuse_unsafe_text(issue: Any, path: Path) -> None:
-    """InputError naming file, line and field for the first value the issue may not hold."""
+def unsafe_text(issue: Any, path: Path) -> list[InputError]:
+    """An InputError naming file, line and field for each value the issue may not hold."""
+    found = []
     for model, name, text, loc in _fields(issue):
         problem = _problem(name, text)
         if problem is None and len(loc) == 1 and name in HEADER_FIELDS:
-            found = header_problem(text)
-            problem = f"{found}, which is not safe in an email header" if found else None
+            header = header_problem(text)
+            problem = f"{header}, which is not safe in an email header" if header else None
         if problem:
-            raise InputError(
-                f"{describe_loc(loc)}: {problem}", path=path, line=model.field_line(name)
-            )
+            found.append(InputError(f"{describe_place(issue, loc)}: {problem}", path=path,
+                                    line=model.field_line(name)))  # fmt: skip
+    return found
+
+
+def refuse_unsafe_text(issue: Any, path: Path) -> None:
+    """Raise every value the issue may not hold (see :func:`unsafe_text`)."""
+    raise_all(unsafe_text(issue, path))
 
 
 def _strings(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -110,14 +116,22 @@ def _strings(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
             stack.extend(((*loc, i), v) for i, v in reversed(list(enumerate(node))))
 
 
-def refuse_not_xml(data: Any, path: Path) -> None:
-    """InputError at the first text an XML file (page, feed, sitemap) cannot carry."""
+def not_xml(data: Any, path: Path) -> list[InputError]:
+    """An InputError at each text an XML file (page, feed, sitemap) cannot carry."""
+    found = []
     for loc, text in _strings(data):
         bad = _NOT_XML.search(text)
         if bad:
-            raise InputError(
-                f"{describe_loc(loc)}: has U+{ord(bad[0]):04X}, which is not a character a web "
-                "page or feed can carry; delete it (it often comes from copying and pasting)",
+            found.append(InputError(
+                f"{describe_place(data, loc)}: has U+{ord(bad[0]):04X}, which is not a "
+                "character a web page or feed can carry; delete it (it often comes from "
+                "copying and pasting)",
                 path=path,
                 line=line_of(data, loc),
-            )
+            ))  # fmt: skip
+    return found
+
+
+def refuse_not_xml(data: Any, path: Path) -> None:
+    """Raise every text an XML file cannot carry (see :func:`not_xml`)."""
+    raise_all(not_xml(data, path))

@@ -15,7 +15,7 @@ from newsletter_cli import markdown
 from newsletter_cli.blocks import Block, EventBlock, Events
 from newsletter_cli.checks.dates import _first_day, _heading, _last_day, date_findings, london_today
 from newsletter_cli.config import _key_line, load_config
-from newsletter_cli.findings import Finding, Findings
+from newsletter_cli.findings import Finding, Findings, file_order
 from newsletter_cli.issue import Issue
 from newsletter_cli.issue_types import EventDetails, Link, Model, is_placeholder
 from newsletter_cli.project import Project
@@ -238,4 +238,5 @@ def run_checks(
                 f"{GMAIL_CLIP_BYTES // 1024} KB and hides the rest, unsubscribe link included",
             )
         )
+    report.findings.sort(key=file_order)  # in the order of the file, as a person reads it
     return report

@@ -33,11 +33,13 @@ EXIT_CODES = (
 
 
 def report(exc: BaseException) -> int:
-    """Print one line for ``exc`` (and a hint if it has one); return the exit status."""
+    """Print one line for ``exc`` (one per mistake when a file has several, in line order,
+    each with its hint); return the exit status."""
     if isinstance(exc, NewsletterError):
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
-        if exc.hint:
-            err_console.print(f"[dim]hint:[/] {escape(exc.hint)}", highlight=False)
+        for one in getattr(exc, "problems", [exc]):
+            err_console.print(f"[bold red]error:[/] {escape(str(one))}", highlight=False)
+            if one.hint:
+                err_console.print(f"[dim]hint:[/] {escape(one.hint)}", highlight=False)
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         err_console.print("interrupted: nothing more was done.", highlight=False)

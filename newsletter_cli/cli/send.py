@@ -36,6 +36,8 @@ def _esc(text: object) -> str:
 
 def show_plan(plan: SendPlan) -> None:
     """The confirmation screen: what will be sent, to whom, how."""
+    from newsletter_cli.render.audiences import versions_in_words
+
     backend = (
         "outbox (writes .eml files; nothing leaves this machine; unsubscribe is a mailto "
         "to the reply-to address)"
@@ -54,7 +56,7 @@ def show_plan(plan: SendPlan) -> None:
         ("Reply-To", plan.reply_to),
         ("Test to" if plan.test else "Lists", ", ".join(plan.lists)),
         ("Recipients", _recipients_line(plan)),
-        ("Versions", _versions_line(plan)),
+        ("Versions", versions_in_words(plan.issue.blocks, plan.variants)),
         ("Backend", backend),
         ("Send id", plan.send_id),
     ]

@@ -126,7 +126,10 @@ def test_sendgrid_send_variants_and_no_key_anywhere(invoke, project_dir, fake, s
                     env=sendgrid_env)  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "SendGrid accepted the email for" in result.output
-    assert "Versions    2 by audience" in result.output
+    assert "Versions    2 versions: " in result.output
+    on_dcs, others = len(dcs & set(expected)), len(set(expected) - dcs)
+    assert (f'{on_dcs} people get every block, including block 2 "Regional SEND Co-ordinator" '
+            f"(only for dcs); {others} people get all but block 2") in result.output
     assert Counter(fake.accepted) == Counter({e: 1 for e in expected})
     assert len(fake.mail_requests) == 2  # one per version of the issue
     for request in fake.mail_requests:
