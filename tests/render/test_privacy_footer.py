@@ -93,7 +93,8 @@ def test_check_and_send_refuse_a_live_send_without_a_privacy_notice(project, pro
     report = run_checks(load_issue(project_dir / issue), project)
     (error,) = report.errors
     assert "privacy_url" in error.message and error.path.endswith("newsletter.toml")
-    assert error.line == 4  # the [sender] line of the sample newsletter.toml
+    sender_line = (project_dir / "newsletter.toml").read_text().splitlines().index("[sender]") + 1
+    assert error.line == sender_line  # the [sender] line of the sample newsletter.toml
     checked = invoke("check", issue)
     assert checked.exit_code != 0 and "privacy_url" in checked.output
     live = invoke("send", issue, "--list", "dcs", "--yes", "--no-link-check")
