@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from newsletter_cli.cli.output import console, err_console
-from newsletter_cli.cli.params import AsCsv, AsJson
+from newsletter_cli.cli.params import AsCsv, AsJson, project_for
 from newsletter_cli.cli.tabular import Column, choose_format, emit, say
 
 if TYPE_CHECKING:
@@ -109,9 +109,8 @@ def register(app: typer.Typer) -> None:
         """
         from newsletter_cli.errors import InputError
         from newsletter_cli.journal import history as past
-        from newsletter_cli.project import Project
 
-        project = Project.find()
+        project = project_for(issue)
         fmt = choose_format(as_csv=as_csv, as_json=as_json)
         note = err_console if fmt != "table" else console
         if send_id is not None and issue is not None:

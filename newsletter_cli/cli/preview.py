@@ -8,14 +8,8 @@ from typing import Annotated
 import typer
 
 from newsletter_cli.cli.output import console, err_console
-from newsletter_cli.cli.params import complete_list_names
+from newsletter_cli.cli.params import IssueArg, complete_list_names
 
-IssueArg = Annotated[
-    Path,
-    typer.Argument(
-        metavar="ISSUE", help="The issue file, e.g. issues/2025-09-regional-update.yaml."
-    ),
-]
 ListOpt = Annotated[
     str | None,
     typer.Option(
@@ -57,7 +51,7 @@ def register(app: typer.Typer) -> None:
         """
         from newsletter_cli.project import Project
 
-        project = Project.find()
+        project = Project.of_issue(issue)
         if screenshot is not None:
             _screenshots(issue, project, screenshot, list_name)
         else:

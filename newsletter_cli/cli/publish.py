@@ -9,14 +9,13 @@ import typer
 
 from newsletter_cli.cli.build import _relative as _shown
 from newsletter_cli.cli.output import console, err_console
+from newsletter_cli.cli.params import ISSUE_HELP, resolve_issue
 
 
 def publish(
     issue: Annotated[
         Path | None,
-        typer.Argument(
-            metavar="ISSUE", help="The issue file, e.g. issues/2025-09-regional-update.yaml."
-        ),
+        typer.Argument(metavar="ISSUE", help=ISSUE_HELP, callback=resolve_issue),
     ] = None,
     all_issues: Annotated[
         bool, typer.Option("--all", help="Publish every issue in issues/.")
@@ -41,7 +40,8 @@ def publish(
 
     if all_issues == (issue is not None):
         raise InputError("give an issue file, or --all for every issue (not both)")
-    result = run(Project.find(), None if all_issues else [issue], out=out)
+    project = Project.of_issue(issue) if issue else Project.find()
+    result = run(project, None if all_issues else [issue], out=out)
     folder = _shown(result.out)
     for item in result.published:
         console.print(f"  {item.issue.name}/index.html ({item.ics} .ics)")
