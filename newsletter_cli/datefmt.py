@@ -7,6 +7,8 @@ Plain functions with no third-party imports, for templates and plain text alike.
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
@@ -14,6 +16,22 @@ if TYPE_CHECKING:
     from newsletter_cli.issue_types import EventDetails, Session
 
 TO = " to "  # between the two ends of a range: quicker to read than a dash
+
+
+def parse_day(text: str) -> date:
+    """The date written YYYY-MM-DD in ``text``; ValueError in plain words when it is not one
+    ("2027-02-31 is not a real date: February 2027 has 28 days")."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+    if not found:
+        raise ValueError(f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2027-02-26")
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        raise ValueError(f"{text} is not a real date: a year has 12 months, not {month}")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        month_name = format_date(date(year, month, 1)).split(" ", 1)[1]
+        raise ValueError(f"{text} is not a real date: {month_name} has {days} days")
+    return date(year, month, day)
 
 
 def format_day(d: date) -> str:

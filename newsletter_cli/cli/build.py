@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
 from newsletter_cli.cli.params import IssueArg, ListOpt, resolve_issue
 from newsletter_cli.errors import CheckFailed, InputError
@@ -21,6 +22,17 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
+def date_option(text: str) -> date:
+    """The day `--date` names; a mistake said in words (exit 2)."""
+    from newsletter_cli.datefmt import parse_day
+
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise InputError(f"--date {exc}") from None
+
+
+@app.command()
 def build(
     issue: IssueArg,
     out: Annotated[
@@ -56,6 +68,7 @@ def build(
         )
 
 
+@app.command()
 def check(
     issue: IssueArg,
     links: Annotated[
@@ -69,8 +82,11 @@ def check(
 ) -> None:
     """Check an issue before sending: everything send would refuse on, links included.
 
-    Says "ready to send" only when a real send of the issue would go. Errors exit 1; a
-    mistake in the file itself exits 2.
+    Exits 0 when it is ready to send, 1 when its checks find errors, and 2 when the issue
+    file cannot be read (a YAML mistake or a wrong field: the message names file and line).
+
+    Says "ready to send" only when a real send of the issue would go (with --no-links:
+    "links not tried").
 
     Example: newsletter check issues/2025-09-regional-update.yaml
     """
@@ -149,6 +165,7 @@ def _verdict(issue: Path, findings: list, html_bytes: int, *, links_tried: bool)
     console.print(f"{escape(str(issue))}: ready to send ({summary}, {size})")
 
 
+@app.command()
 def new(
     source: Annotated[
         Path | None,
@@ -174,22 +191,10 @@ def new(
     """
     from newsletter_cli.authoring.new_issue import start_issue
 
-    day = None
-    if when is not None:
-        try:
-            day = date.fromisoformat(when)
-        except ValueError:
-            raise InputError(f"--date {when!r} is not a date (YYYY-MM-DD)") from None
+    day = None if when is None else date_option(when)
     project = Project.of_issue(source) if source else Project.find()
     path, dropped = start_issue(project, source=source, when=day)
     console.print(f"Created {_relative(path)}: fill in every TODO, then run newsletter check.")
     if dropped:
         console.print(f"Left out {dropped} event(s) over before the new issue's date.")
     console.print("Examples of every block kind are at the bottom of the file, commented out.")
-
-
-def register(app: typer.Typer) -> None:
-    """Add build, check and new to the app."""
-    app.command()(build)
-    app.command()(check)
-    app.command()(new)

@@ -10,15 +10,18 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import PlainGroup, app
 from newsletter_cli.cli.output import console
 
 journal_app = typer.Typer(
+    cls=PlainGroup,
     help="Where the send journal is, and copying it to the team's shared PostgreSQL journal."
     "\n\nExample: newsletter journal",
     invoke_without_command=True,
     no_args_is_help=False,
     rich_markup_mode=None,
 )
+app.add_typer(journal_app, name="journal")
 
 
 def _esc(text: object) -> str:
@@ -79,8 +82,3 @@ def migrate(
     if journal_url(project) != to:
         console.print(_esc(f'Next: set journal = "{done.target}" under [delivery] in '
                            "newsletter.toml, so that every send uses the shared journal."))
-
-
-def register(app: typer.Typer) -> None:
-    """Add `journal` and `journal migrate` to the app."""
-    app.add_typer(journal_app, name="journal")

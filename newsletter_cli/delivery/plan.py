@@ -231,8 +231,8 @@ def prepare_send(
                       hint="add --backend sendgrid, or leave out --sandbox")  # fmt: skip
     send_at = parse_at(at, now) if at else None
     if send_at is not None and backend_name != "sendgrid":
-        raise Refused(f"the {backend_name} backend cannot schedule a send (--at)",
-                      hint="add --backend sendgrid to schedule, or leave out --at")  # fmt: skip
+        raise InputError(f"the {backend_name} backend cannot schedule a send (--at)",
+                         hint="add --backend sendgrid to schedule, or leave out --at")  # fmt: skip
     if test_to and lists:
         raise InputError("give either --test-to or --list, not both",
                          hint="send the test first, then the real send")  # fmt: skip

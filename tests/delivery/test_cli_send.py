@@ -99,7 +99,7 @@ def test_features_the_backend_lacks_fail_loudly(invoke, project_dir):
     assert at.exit_code == 2 and "more than 72 hours ahead" in at.output
     soon = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--backend", "outbox",
                   "--at", _in_hours(2))  # fmt: skip
-    assert soon.exit_code == 1 and "outbox backend cannot schedule" in soon.output
+    assert soon.exit_code == 2 and "outbox backend cannot schedule" in soon.output
     sandbox = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--sandbox")
     assert sandbox.exit_code == 1 and "sandbox" in sandbox.output
     assert not (project_dir / "outbox").exists()

@@ -134,7 +134,7 @@ def test_smtp_cannot_schedule_or_sandbox(invoke, project_dir, sink):
     smtp_config(project_dir, local(sink.port))
     at = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--backend", "smtp", "--at",
                 _in_hours(2))  # fmt: skip
-    assert at.exit_code == 1 and "the smtp backend cannot schedule a send (--at)" in at.output
+    assert at.exit_code == 2 and "the smtp backend cannot schedule a send (--at)" in at.output
     sandbox = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--backend", "smtp", "--sandbox")
     assert sandbox.exit_code == 1 and "smtp backend has none" in sandbox.output
     assert not sink.messages
