@@ -8,6 +8,7 @@ is installed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,9 +135,17 @@ def issue_names(project: Project) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml") if p.is_file())
 
 
+def _names(name: str, ref: str) -> bool:
+    """True when ``ref`` is the start of ``name``, or of ``name`` without its date
+    (``regional-update`` names ``2026-01-regional-update``)."""
+    undated = re.sub(r"^\d{4}-\d{2}(-\d{2})?-", "", name)
+    return name.startswith(ref) or undated.startswith(ref)
+
+
 def find_issue(ref: str | Path, project: Project | None = None) -> Path:
     """The issue file ``ref`` names: a path to a file, or a short name in issues/
-    (``2026-01-regional-update``, with or without .yaml, or a prefix only one issue has).
+    (``2026-01-regional-update``, with or without .yaml, or the start of it, with or
+    without the date, that only one issue has: ``2026-01``, ``regional-update``).
 
     ``project`` is where short names are looked up (default: found from the current
     folder). InputError (listing the issues there are) when nothing or several match.
@@ -154,7 +163,7 @@ def find_issue(ref: str | Path, project: Project | None = None) -> Path:
         raise InputError("no such file", path=ref, hint=no_project_message(Path.cwd()))
     names = issue_names(project)
     stem = text.removesuffix(".yaml")
-    matches = [stem] if stem in names else [n for n in names if n.startswith(stem)]
+    matches = [stem] if stem in names else [n for n in names if _names(n, stem)]
     if len(matches) == 1 and stem:
         return project.issues_dir / f"{matches[0]}.yaml"
     there = ", ".join(names) if names else "none yet (newsletter new starts one)"

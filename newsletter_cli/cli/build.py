@@ -46,7 +46,7 @@ def build(
 ) -> None:
     """Build an issue: responsive HTML with CSS inlined, a plain-text part, .eml and .ics files.
 
-    Example: newsletter build issues/2025-09-regional-update.yaml --list dcs
+    Example: newsletter build regional-update --list dcs
     """
     from newsletter_cli.build import build_issue
     from newsletter_cli.checks import GMAIL_CLIP_BYTES
@@ -88,7 +88,7 @@ def check(
     Says "ready to send" only when a real send of the issue would go (with --no-links:
     "links not tried").
 
-    Example: newsletter check issues/2025-09-regional-update.yaml
+    Example: newsletter check regional-update
     """
     from newsletter_cli.checks import run_checks
     from newsletter_cli.issue import load_issue

@@ -102,8 +102,8 @@ def history(
     """Past sends and their state; one send's failures; proof of who got an issue.
 
     Examples: 'newsletter history', 'newsletter history SEND_ID --recipients --csv >
-    proof.csv', 'newsletter history --issue issues/2025-09-regional-update.yaml
-    --recipients' (one row per person: who got this issue, from which send).
+    proof.csv', 'newsletter history --issue regional-update --recipients' (one row per
+    person: who got this issue, from which send).
     """
     from newsletter_cli.errors import InputError
     from newsletter_cli.journal import history as past

@@ -45,7 +45,7 @@ def preview(
 ) -> None:
     """Preview ISSUE in your browser at desktop and phone width; it reloads when you save.
 
-    Example: newsletter preview issues/2025-09-regional-update.yaml --list dcs
+    Example: newsletter preview regional-update --list dcs
     """
     from newsletter_cli.project import Project
 

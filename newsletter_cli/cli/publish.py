@@ -33,7 +33,7 @@ def publish(
 ) -> None:
     """Write the web edition: a page per issue, an index, an Atom feed and a sitemap.
 
-    Example: newsletter publish issues/2025-09-regional-update.yaml, or
+    Example: newsletter publish regional-update, or
     newsletter publish --all --out site. Copy the folder to any web host.
     """
     from newsletter_cli.errors import InputError

@@ -50,7 +50,7 @@ def report(
 
     From SendGrid's category statistics, its suppression lists and (where the account
     has it) Email Activity. Examples: 'newsletter report SEND_ID', 'newsletter report
-    --issue issues/2025-09-regional-update.yaml --html report.html'.
+    --issue regional-update --html report.html'.
     """
     from newsletter_cli.errors import InputError
     from newsletter_cli.reports.report import build_report

@@ -275,7 +275,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Send an issue to lists (or a test address), safely and resumably.
 
-        Example: newsletter send issues/2025-09-regional-update.yaml --list send-network
+        Example: newsletter send regional-update --list send-network
 
         A test copy first: newsletter send ISSUE --test-to you@example.org
         """
