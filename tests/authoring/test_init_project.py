@@ -34,13 +34,26 @@ def test_init_says_what_it_made_and_what_next(runner, empty):
     result = runner.invoke(app, ["init", "team"])
     assert result.exit_code == 0, result.output
     issue = next((empty / "team" / "issues").glob("*.yaml"))
-    for part in ("newsletter.toml", "issues/", "recipients/", "images/", "templates/"):
+    for part in ("newsletter.toml", "issues/", "recipients/", "images/"):
         assert re.search(rf"^  {re.escape(part)}\s", result.output, re.M), part
     assert "Next:\n  cd team\n" in result.output
-    assert f"newsletter check issues/{issue.name}" in result.output
+    assert f"newsletter check {issue.stem}\n" in result.output
     for name in ("newsletter.toml", ".gitignore", "recipients/contacts.csv", "recipients/lists.yaml",
-                 "recipients/suppressions.csv", "images/newsletter-logo.png",
-                 "templates/regional-update/email.mjml.j2", "templates/regional-update/web/page.html.j2"):
+                 "recipients/suppressions.csv", "images/newsletter-logo.png"):
+        assert (empty / "team" / name).is_file(), name
+    # The built-in template, not a copy that would miss the tool's later fixes.
+    assert not (empty / "team" / "templates").exists()
+    assert not re.search(r"^  templates/", result.output, re.M)
+
+
+def test_copy_template_copies_it_and_says_how_to_compare(runner, empty):
+    from newsletter_cli.cli import app
+
+    result = runner.invoke(app, ["init", "team", "--copy-template"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^  templates/\s", result.output, re.M)
+    assert "'newsletter template diff'" in " ".join(result.output.split())
+    for name in ("templates/regional-update/email.mjml.j2", "templates/regional-update/web/page.html.j2"):
         assert (empty / "team" / name).is_file(), name
 
 
