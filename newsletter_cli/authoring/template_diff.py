@@ -22,6 +22,8 @@ class TemplateDiff:
     own: Path
     builtin: Path
     files: dict[str, list[str]]
+    #: False when the project has no copy: it uses the built-in template (nothing to show).
+    copied: bool = True
 
 
 def _files(folder: Path) -> dict[str, Path]:
@@ -54,10 +56,7 @@ def template_diff(project: Project, name: str) -> TemplateDiff:
             hint=f"the built-in templates: {', '.join(known)}",
         )
     if not own.is_dir():
-        raise UnknownNameError(
-            f"this project has no copy of the template {name!r}: it uses the built-in one",
-            path=own,
-        )
+        return TemplateDiff(name, own, builtin, {}, copied=False)
     ours, theirs = _files(own), _files(builtin)
     diffs: dict[str, list[str]] = {}
     for rel in sorted(set(ours) | set(theirs)):

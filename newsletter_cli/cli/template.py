@@ -36,6 +36,10 @@ def diff(
     from newsletter_cli.project import Project
 
     found = template_diff(Project.find(), name)
+    if not found.copied:
+        console.print(f"no templates/{escape(name)} here: this newsletter uses the built-in "
+                      "template, with every fix the tool brings")  # fmt: skip
+        return
     if not found.files:
         console.print(f"templates/{escape(name)}: no differences from the built-in template")
         return
