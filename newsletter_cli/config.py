@@ -1,8 +1,8 @@
 """newsletter.toml: sender, delivery backend and SendGrid settings.
 
-The embedded defaults let the samples build and "send" to the outbox with no
-file at all. No key or password is ever read from here: only from the environment or
-the system keychain (see :mod:`newsletter_cli.secrets`).
+There are no built-in sender details: an email is never built without a From
+address written in the project's newsletter.toml. No key or password is ever read from
+here: only from the environment or the system keychain (see :mod:`newsletter_cli.secrets`).
 """
 
 from __future__ import annotations
@@ -17,14 +17,16 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from newsletter_cli.errors import ConfigError
 from newsletter_cli.headertext import header_problem
-from newsletter_cli.project import Project
+from newsletter_cli.project import Project, no_project_message
 from newsletter_cli.secrets import SENDGRID, SMTP
 from newsletter_cli.sourcefile import describe_loc, read_text
 from newsletter_cli.urls import url_problem
@@ -45,11 +47,12 @@ class _Section(BaseModel):
 
 
 class Sender(_Section):
-    from_name: str = "West Midlands Children's Services Regional Team"
-    from_email: str = "regional.team@example.org"
+    from_name: str = ""
+    from_email: str | None = None
     reply_to: str | None = None
-    organisation: str = "West Midlands Children's Services Regional Team"
-    address: str = "West Midlands, England"
+    #: Named in the footer and as the web edition's publisher (default: from_name).
+    organisation: str = ""
+    address: str = ""
     website: str | None = None
     #: A logo for the email header and the web page: a file under images/ or an https:// URL.
     logo: str | None = None
@@ -86,6 +89,11 @@ class Sender(_Section):
         if value is not None and not _EMAIL.match(value):
             raise ValueError("not an email address")
         return value
+
+    @model_validator(mode="after")
+    def _organisation(self) -> Sender:
+        self.organisation = self.organisation or self.from_name
+        return self
 
 
 def logo_problem(value: str) -> str | None:
@@ -245,11 +253,27 @@ class SmtpSettings(_Section):
 
 
 class Config(_Section):
-    sender: Sender = Sender()
+    sender_section: Sender | None = Field(default=None, alias="sender")
     site: Site = Site()
     delivery: Delivery = Delivery()
     sendgrid: SendGridSettings = SendGridSettings()
     smtp: SmtpSettings = SmtpSettings()
+    _path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def sender(self) -> Sender:
+        """[sender]; ConfigError naming newsletter.toml when it gives no from_email (no email
+        is built with a From the team did not write)."""
+        section = self.sender_section
+        if section is None or not section.from_email:
+            what = "from_email" if section is not None else "a [sender] section with from_email"
+            raise ConfigError(
+                f"no sender: this file needs {what}, the address the newsletter comes from",
+                path=self._path,
+                hint='e.g. [sender] from_name = "Regional Update Team", '
+                'from_email = "newsletter@example.org" (see the file newsletter init writes)',
+            )
+        return section
 
 
 def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:
@@ -274,10 +298,10 @@ def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:
 
 
 def load_config(project: Project) -> Config:
-    """Read newsletter.toml if there is one; otherwise the embedded defaults."""
+    """Read the project's newsletter.toml; ConfigError (exit 2) when there is none."""
     path: Path = project.config_path
     if not path.is_file():
-        return Config()
+        raise ConfigError(no_project_message(project.root))
     text = read_text(path)
     try:
         data = tomllib.loads(text)
@@ -302,7 +326,7 @@ def load_config(project: Project) -> Config:
                 line=_key_line(text, (name, secret)),
             )
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
@@ -310,3 +334,5 @@ def load_config(project: Project) -> Config:
         raise ConfigError(
             f"{describe_loc(loc)}: {message}", path=path, line=_key_line(text, loc)
         ) from None
+    config._path = path
+    return config

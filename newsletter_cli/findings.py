@@ -20,6 +20,8 @@ class Finding:
     line: int | None = None
     #: The file the line is in, when it is not the issue file (newsletter.toml, a template).
     path: str | None = None
+    #: What sort of finding, where a verdict treats it apart: "placeholder" (a TODO link).
+    kind: str | None = None
 
 
 def file_order(finding: Finding) -> tuple[bool, str, int]:
@@ -40,3 +42,8 @@ class Findings:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def placeholders(self) -> list[Finding]:
+        """The errors that are links still to fill in (a TODO, '#' or empty address)."""
+        return [f for f in self.errors if f.kind == "placeholder"]

@@ -129,11 +129,10 @@ def _attach_lines(model: Any, data: Any, loc: tuple[Any, ...] = ()) -> None:
 
 
 def _project(path: Path) -> Project:
-    """The project an issue file belongs to."""
-    project = Project.find(path.resolve().parent)
-    if not project.config_path.is_file():
-        project = Project.find()
-    return project
+    """The project an issue file belongs to (newsletter.toml from its folder up, never
+    the current folder's); with none, its own folder (so only built-in templates)."""
+    folder = path.resolve().parent
+    return Project.nearest(folder) or Project(folder)
 
 
 def load_issue(path: str | Path, templates_dir: Path | None = None) -> Issue:

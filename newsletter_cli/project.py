@@ -8,8 +8,11 @@ is installed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from newsletter_cli.errors import ConfigError, InputError
 
 CONFIG_NAME = "newsletter.toml"
 #: The starter project that `newsletter init` copies; its templates/ are the built-in ones.
@@ -29,13 +32,27 @@ class Project:
         object.__setattr__(self, "root", Path(self.root))
 
     @classmethod
-    def find(cls, start: Path | None = None) -> Project:
-        """The nearest folder at or above ``start`` with a newsletter.toml, else ``start``."""
+    def nearest(cls, start: Path | None = None) -> Project | None:
+        """The nearest folder at or above ``start`` (default: the current one) with a
+        newsletter.toml, or None."""
         here = (start or Path.cwd()).resolve()
         for folder in (here, *here.parents):
             if (folder / CONFIG_NAME).is_file():
                 return cls(folder)
-        return cls(here)
+        return None
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Project:
+        """The nearest folder at or above ``start`` with a newsletter.toml; ConfigError if none."""
+        found = cls.nearest(start)
+        if found is None:
+            raise ConfigError(no_project_message((start or Path.cwd()).resolve()))
+        return found
+
+    @classmethod
+    def of_issue(cls, path: Path) -> Project:
+        """The project an issue file belongs to: newsletter.toml from the file's folder up."""
+        return cls.find(Path(path).resolve().parent)
 
     @property
     def config_path(self) -> Path:
@@ -100,3 +117,60 @@ class Project:
     @property
     def journal_path(self) -> Path:
         return self.state_dir / "journal.sqlite"
+
+
+def no_project_message(folder: Path) -> str:
+    """What to say when no newsletter.toml is found at or above ``folder``."""
+    return (
+        f"no {CONFIG_NAME} in {folder} or above; cd into your newsletter folder, "
+        "or run newsletter init"
+    )
+
+
+def issue_names(project: Project) -> list[str]:
+    """The short names of the issues in ``project``'s issues/ folder, sorted."""
+    folder = project.issues_dir
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.yaml") if p.is_file())
+
+
+def _names(name: str, ref: str) -> bool:
+    """True when ``ref`` is the start of ``name``, or of ``name`` without its date
+    (``regional-update`` names ``2026-01-regional-update``)."""
+    undated = re.sub(r"^\d{4}-\d{2}(-\d{2})?-", "", name)
+    return name.startswith(ref) or undated.startswith(ref)
+
+
+def find_issue(ref: str | Path, project: Project | None = None) -> Path:
+    """The issue file ``ref`` names: a path to a file, or a short name in issues/
+    (``2026-01-regional-update``, with or without .yaml, or the start of it, with or
+    without the date, that only one issue has: ``2026-01``, ``regional-update``).
+
+    ``project`` is where short names are looked up (default: found from the current
+    folder). InputError (listing the issues there are) when nothing or several match.
+    """
+    path = Path(ref)
+    if path.is_file():
+        return path
+    text = str(ref)
+    if "/" in text or "\\" in text or path.is_absolute():
+        project = project or Project.nearest(path.parent if path.parent.is_dir() else None)
+        text = path.name
+    else:
+        project = project or Project.nearest()
+    if project is None:
+        raise InputError("no such file", path=ref, hint=no_project_message(Path.cwd()))
+    names = issue_names(project)
+    stem = text.removesuffix(".yaml")
+    matches = [stem] if stem in names else [n for n in names if _names(n, stem)]
+    if len(matches) == 1 and stem:
+        return project.issues_dir / f"{matches[0]}.yaml"
+    there = ", ".join(names) if names else "none yet (newsletter new starts one)"
+    if len(matches) > 1 and stem:
+        raise InputError(
+            f"could be any of {', '.join(matches)}; give more of the name", path=ref
+        )
+    raise InputError(
+        "no such file", path=ref, hint=f"the issues in {project.issues_dir} are: {there}"
+    )

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from newsletter_cli.errors import InputError, raise_all
 from newsletter_cli.fieldhints import known_fields, lookalike, other_kinds_with, synonym
-from newsletter_cli.yamlhints import explain
+from newsletter_cli.yamlhints import explain, reserved_start
 
 M = TypeVar("M", bound=BaseModel)
 Loc = Sequence[str | int]
@@ -117,6 +117,8 @@ def load_yaml(path: Path) -> Any:
     from ruamel.yaml.reader import ReaderError
 
     text = read_text(path)
+    if (reserved := reserved_start(text)) is not None:  # read as YAML markup, often silently
+        raise InputError(f"YAML syntax: {reserved[0]}", path=path, line=reserved[1])
     yaml = YAML(typ="rt")
     yaml.Composer = _bounded_composer()
     yaml.Scanner = _bounded_scanner(yaml.Scanner)

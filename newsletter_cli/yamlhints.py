@@ -67,6 +67,36 @@ def explain(exc: Any, text: str) -> tuple[str, int | None]:
     return problem, line
 
 
+#: Characters YAML reads as markup at the start of a value, often without any error:
+#: ``heading: &more news`` is the text "news" (``&more`` names it), ``!new`` a tag.
+SILENT_START = "&!"
+
+
+def reserved_start(text: str) -> tuple[str, int] | None:
+    """(message with the fix, line) for the first value that starts with & or ! unquoted;
+    None when there is none. Text blocks (after ``|`` or ``>``) and comments are skipped."""
+    block_indent: int | None = None
+    for number, source in enumerate(text.splitlines(), start=1):
+        indent = len(source) - len(source.lstrip(" "))
+        if block_indent is not None:
+            if not source.strip() or indent > block_indent:
+                continue
+            block_indent = None
+        match = _KEY_VALUE.match(source) or re.match(r"^(\s*-\s+)()(.*?)\s*(#.*)?$", source)
+        value = match[3] if match else ""
+        if re.fullmatch(r"[|>][-+0-9]*", value):
+            block_indent = indent
+        elif value[:1] in SILENT_START and value and not _anchor_in_use(value, text):
+            return _quote_it(value[0], source), number
+    return None
+
+
+def _anchor_in_use(value: str, text: str) -> bool:
+    """True for ``&name`` that the file repeats somewhere as ``*name`` (YAML on purpose)."""
+    anchor = re.match(r"&([^\s,\[\]{}]+)", value)
+    return bool(anchor) and re.search(rf"\*{re.escape(anchor[1])}(?![^\s,\]}}])", text) is not None
+
+
 def _quote_it(char: str, source: str) -> str:
     what = RESERVED_START.get(char, "something else")
     fix = _fixed(source)

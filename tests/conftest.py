@@ -6,7 +6,9 @@ its own templates/ (as `newsletter init` does), so a test can change it.
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,24 @@ def keychain(tmp_path_factory, monkeypatch: pytest.MonkeyPatch):
                  "NEWSLETTER_MICROSOFT_LOGIN_HOST"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     return backend
+
+
+@pytest.fixture
+def outside_dir(tmp_path: Path):
+    """An empty folder with no newsletter.toml in it or any folder above (tmp_path when it
+    qualifies; a stray /tmp/newsletter.toml would otherwise make it part of a project)."""
+    for base in (tmp_path, Path(tempfile.gettempdir()), Path("/var/tmp"), Path("/dev/shm"),
+                 Path.home()):  # fmt: skip
+        if base.is_dir() and os.access(base, os.W_OK) and Project.nearest(base) is None:
+            break
+    else:
+        pytest.fail("no writable folder without a newsletter.toml above it", pytrace=False)
+    if base == tmp_path:
+        yield tmp_path
+        return
+    folder = Path(tempfile.mkdtemp(prefix="newsletter-outside-", dir=base))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -49,6 +49,16 @@ MISTAKES = {
                              "text starting with * must be in quotes"),
     "text starting with @": (('heading: "Innovate and Grow"', "heading: @RegionalTeam news"), 6,
                              "text starting with @ must be in quotes"),
+    "text starting with &": (('heading: "Innovate and Grow"', "heading: &more news"), 6,
+                             'text starting with & must be in quotes (YAML takes & for a reference): '
+                             'write heading: "&more news"'),
+    "text starting with & and a space": (('heading: "Innovate and Grow"', "heading: & more"), 6,
+                                         'write heading: "& more"'),
+    "text starting with !": (('heading: "Innovate and Grow"', "heading: !important notice"), 6,
+                             'text starting with ! must be in quotes (YAML takes ! for a tag): '
+                             'write heading: "!important notice"'),
+    "a link text starting with !": (('- text: "Read more"', "- text: !Read more"), 10,
+                                    'write text: "!Read more"'),
     "text after a closing quote": (('heading: "Innovate and Grow"', 'heading: "Innovate" and Grow'),
                                    6, "text goes on after its closing quote"),
     "text on the | line": (("    body: |", "    body: | Some news."), 7,
@@ -84,6 +94,13 @@ def test_yaml_mistakes_say_what_to_do_at_the_line(tmp_path, case):
     assert words in message
     for jargon in ("mapping values", "<block end>", "scalar", "token", "simple key"):
         assert jargon not in message
+
+
+def test_and_and_bang_inside_text_blocks_and_quotes_are_just_text(tmp_path):
+    text = GOOD.replace("      Some news.", "      & more news\n      !important").replace(
+        '"October news"', '"& October news!"')
+    issue = load_issue(write(tmp_path, text))
+    assert issue.subject == "& October news!" and "!important" in issue.blocks[0].body
 
 
 def test_quotes_inside_text_blocks_are_just_text(tmp_path):

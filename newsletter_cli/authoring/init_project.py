@@ -25,8 +25,10 @@ COPIED = (
     ("gitignore", ".gitignore"),
     ("recipients", "recipients"),
     ("images", "images"),
-    ("templates", "templates"),
 )
+#: Copied only when asked (``--copy-template``): otherwise the folder uses the built-in
+#: template, and receives the tool's fixes to it.
+TEMPLATES = ("templates", "templates")
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,10 @@ def sample_issue_text(today: date) -> tuple[str, str]:
     return name, text
 
 
-def _starter_files() -> list[tuple[Path, Path]]:
+def _starter_files(copy_template: bool = False) -> list[tuple[Path, Path]]:
     """(source, path relative to the new folder) for every file copied from the starter."""
     found = []
-    for source_name, target_name in COPIED:
+    for source_name, target_name in (*COPIED, *([TEMPLATES] if copy_template else [])):
         source = STARTER / source_name
         if source.is_dir():
             for path in sorted(source.rglob("*")):
@@ -75,12 +77,17 @@ def _starter_files() -> list[tuple[Path, Path]]:
     return found
 
 
-def create_project(root: Path, *, today: date | None = None) -> NewProject:
-    """Write a working newsletter folder in ``root`` (made if missing); overwrite nothing."""
+def create_project(
+    root: Path, *, today: date | None = None, copy_template: bool = False
+) -> NewProject:
+    """Write a working newsletter folder in ``root`` (made if missing); overwrite nothing.
+
+    ``copy_template``: also copy the built-in template into templates/ to change it.
+    """
     if root.exists() and not root.is_dir():
         raise InputError("is a file, not a folder", path=root)
     issue_name, issue_text = sample_issue_text(today or london_today())
-    copies = _starter_files()
+    copies = _starter_files(copy_template)
     targets = [root / relative for _, relative in copies] + [root / "issues" / issue_name]
     existing = [path for path in targets if path.exists() or path.is_symlink()]
     if existing:

@@ -49,7 +49,8 @@ def _check_link(text: str, url: str, block: str, line: int | None) -> Iterator[F
     shown = text.strip().strip(".:!").lower()
     if is_placeholder(url):
         where = f"'{url}'" if url.strip() else "empty"
-        yield Finding("error", f'link "{text}" has a placeholder URL ({where})', block, line)
+        yield Finding("error", f'link "{text}" has a placeholder URL ({where})', block, line,
+                      kind="placeholder")  # fmt: skip
     if VAGUE_LINK_TEXT.match(shown):
         yield Finding(
             "warning",

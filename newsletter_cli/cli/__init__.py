@@ -12,7 +12,7 @@ from newsletter_cli.cli import init, build, importing, send  # noqa: F401 - adds
 
 send.register(app)  # cli/send.py still adds its command this way (moved with the send rework)
 from newsletter_cli.cli import history, preview, publish, report  # noqa: E402, F401
-from newsletter_cli.cli import lists, suppressions, journal, login  # noqa: E402, F401
+from newsletter_cli.cli import lists, suppressions, journal, login, template  # noqa: E402, F401
 # isort: on
 
 __all__ = ["app", "main"]

@@ -61,7 +61,7 @@ COMMAND_GROUPS = (
     ("Check it", ("check", "build", "preview")),
     ("Send it", ("lists", "send", "history", "cancel")),
     ("After sending", ("report", "suppressions", "publish")),
-    ("Settings", ("journal", "login", "logout")),
+    ("Settings", ("journal", "template", "login", "logout")),
 )
 OTHER_COMMANDS = "Other commands"
 #: The widest the help is written, however wide the terminal (each summary on one line).

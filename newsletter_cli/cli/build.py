@@ -10,7 +10,7 @@ import typer
 
 from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
-from newsletter_cli.cli.params import IssueArg, ListOpt
+from newsletter_cli.cli.params import IssueArg, ListOpt, resolve_issue
 from newsletter_cli.errors import CheckFailed, InputError
 from newsletter_cli.project import Project
 
@@ -46,12 +46,12 @@ def build(
 ) -> None:
     """Build an issue: responsive HTML with CSS inlined, a plain-text part, .eml and .ics files.
 
-    Example: newsletter build issues/2025-09-regional-update.yaml --list dcs
+    Example: newsletter build regional-update --list dcs
     """
     from newsletter_cli.build import build_issue
     from newsletter_cli.checks import GMAIL_CLIP_BYTES
 
-    result = build_issue(issue, Project.find(), out=out, list_name=list_name)
+    result = build_issue(issue, Project.of_issue(issue), out=out, list_name=list_name)
     audience = f" for list {result.list_name}" if result.list_name else ""
     console.print(f"Built {result.issue.title}{audience} in {_relative(result.folder)}/")
     if result.recipient:
@@ -74,24 +74,26 @@ def check(
     links: Annotated[
         bool,
         typer.Option(
-            "--links",
-            help="Also try every link in the email and the web page (cached for a day).",
+            "--links/--no-links",
+            help="Try every link in the email and the web page, as send does (good answers "
+            "are kept for a day). --no-links: quicker, but then it cannot say ready to send.",
         ),
-    ] = False,
+    ] = True,
 ) -> None:
-    """Check an issue before sending: links, alt text, dates, subject, size.
+    """Check an issue before sending: everything send would refuse on, links included.
 
     Exits 0 when it is ready to send, 1 when its checks find errors, and 2 when the issue
     file cannot be read (a YAML mistake or a wrong field: the message names file and line).
 
-    Example: newsletter check issues/2025-09-regional-update.yaml --links
-    """
-    from rich.markup import escape
+    Says "ready to send" only when a real send of the issue would go (with --no-links:
+    "links not tried").
 
+    Example: newsletter check regional-update
+    """
     from newsletter_cli.checks import run_checks
     from newsletter_cli.issue import load_issue
 
-    project = Project.find()
+    project = Project.of_issue(issue)
     loaded = load_issue(issue)
     report = run_checks(loaded, project)
     findings = list(report.findings)
@@ -101,6 +103,16 @@ def check(
 
         link_report = check_links(loaded, project)
         findings += link_report.findings
+    _show_findings(issue, findings)
+    if link_report is not None:
+        _show_links(link_report)
+    _verdict(issue, findings, report.html_bytes, links_tried=links)
+
+
+def _show_findings(issue: Path, findings: list) -> None:
+    """One line per finding: file:line: severity: message [block]."""
+    from rich.markup import escape
+
     for finding in findings:
         colour = "red" if finding.severity == "error" else "yellow"
         line = f":{finding.line}" if finding.line else ""
@@ -111,20 +123,45 @@ def check(
             f"{escape(finding.message)}{about}",
             markup=True,
         )
-    if link_report is not None:
-        for result in link_report.redirected:
-            console.print(f"note: {escape(result.url)} redirects to {escape(result.final_url)}")
-        console.print(
-            f"links: {len(link_report.results)} checked ({link_report.count('http')} over the "
-            f"network, {link_report.count('cache')} from the last day's cache, "
-            f"{link_report.count('file')} in the published site, "
-            f"{link_report.count('mailto')} email addresses)"
+
+
+def _show_links(link_report) -> None:
+    """What the link check did: redirects, and how many links were tried how."""
+    from rich.markup import escape
+
+    for result in link_report.redirected:
+        console.print(f"note: {escape(result.url)} redirects to {escape(result.final_url)}")
+    console.print(
+        f"links: {len(link_report.results)} checked ({link_report.count('http')} over the "
+        f"network, {link_report.count('cache')} from the last day's cache, "
+        f"{link_report.count('file')} in the published site, "
+        f"{link_report.count('mailto')} email addresses)"
+    )
+
+
+def _verdict(issue: Path, findings: list, html_bytes: int, *, links_tried: bool) -> None:
+    """The one verdict: "ready to send" only when a live send would go; else CheckFailed."""
+    from rich.markup import escape
+
+    errors = [f for f in findings if f.severity == "error"]
+    todo = [f for f in errors if f.kind == "placeholder"]
+    summary = f"{len(errors)} errors, {len(findings) - len(errors)} warnings"
+    untried = "" if links_tried else "; links not tried"
+    if errors and len(todo) == len(errors):
+        raise CheckFailed(
+            f"ready except {len(todo)} link{'s' if len(todo) != 1 else ''} still TODO "
+            f"({summary}{untried}): fill in their addresses",
+            path=issue,
         )
-    errors = sum(f.severity == "error" for f in findings)
-    summary = f"{errors} errors, {len(findings) - errors} warnings"
     if errors:
-        raise CheckFailed(f"{summary}: fix the errors before sending", path=issue)
-    size = f"HTML {report.html_bytes / 1024:.0f} KB"
+        raise CheckFailed(f"{summary}{untried}: fix the errors before sending", path=issue)
+    size = f"HTML {html_bytes / 1024:.0f} KB"
+    if not links_tried:
+        console.print(
+            f"{escape(str(issue))}: no errors, but links not tried ({summary}, {size}); "
+            "check without --no-links before sending"
+        )
+        return
     console.print(f"{escape(str(issue))}: ready to send ({summary}, {size})")
 
 
@@ -133,7 +170,8 @@ def new(
     source: Annotated[
         Path | None,
         typer.Option(
-            "--from", metavar="ISSUE", help="Start from this issue file (default: the latest one)."
+            "--from", metavar="ISSUE", callback=resolve_issue,
+            help="Start from this issue: a file or short name (default: the latest one).",
         ),
     ] = None,
     when: Annotated[
@@ -154,7 +192,8 @@ def new(
     from newsletter_cli.authoring.new_issue import start_issue
 
     day = None if when is None else date_option(when)
-    path, dropped = start_issue(Project.find(), source=source, when=day)
+    project = Project.of_issue(source) if source else Project.find()
+    path, dropped = start_issue(project, source=source, when=day)
     console.print(f"Created {_relative(path)}: fill in every TODO, then run newsletter check.")
     if dropped:
         console.print(f"Left out {dropped} event(s) over before the new issue's date.")

@@ -12,7 +12,7 @@ import typer
 
 from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
-from newsletter_cli.cli.params import AsCsv, AsJson
+from newsletter_cli.cli.params import AsCsv, AsJson, project_for
 from newsletter_cli.cli.tabular import Column, choose_format, emit, say
 from newsletter_cli.datefmt import format_moment, in_uk
 
@@ -97,14 +97,13 @@ def history(
     """Past sends and their state; one send's failures; proof of who got an issue.
 
     Examples: 'newsletter history', 'newsletter history SEND_ID --recipients --csv >
-    proof.csv', 'newsletter history --issue issues/2025-09-regional-update.yaml
-    --recipients' (one row per person: who got this issue, from which send).
+    proof.csv', 'newsletter history --issue regional-update --recipients' (one row per
+    person: who got this issue, from which send).
     """
     from newsletter_cli.errors import InputError
     from newsletter_cli.journal import history as past
-    from newsletter_cli.project import Project
 
-    project = Project.find()
+    project = project_for(issue)
     fmt = choose_format(as_csv=as_csv, as_json=as_json)
     note = err_console if fmt != "table" else console
     if send_id is not None and issue is not None:

@@ -17,7 +17,10 @@ PARTS = (
     ("issues/", "one YAML file per issue; {issue} is a sample to change"),
     ("recipients/", "made-up contacts, lists.yaml and suppressions.csv: replace with yours"),
     ("images/", "the logo (newsletter.toml names it) and pictures for issues"),
-    ("templates/", "the email's design, yours to change (delete it to use the built-in one)"),
+)
+COPIED_TEMPLATE = (
+    "templates/", "a copy of the email's design, yours to change ('newsletter template diff' "
+    "shows what differs from the built-in one; delete it to use the built-in one again)",
 )
 
 
@@ -37,8 +40,18 @@ def init(
             file_okay=False, show_default=False,
         ),
     ] = Path("."),
+    copy_template: Annotated[
+        bool,
+        typer.Option(
+            "--copy-template",
+            help="Also copy the email's design into templates/ to change it (a copy does not "
+            "receive the tool's later fixes to the built-in one).",
+        ),
+    ] = False,
 ) -> None:
-    """Create a working newsletter folder: settings, a sample issue, recipients, template.
+    """Create a working newsletter folder: settings, a sample issue, recipients, logo.
+
+    The email's design is the built-in one unless --copy-template is given.
 
     Never overwrites a file: if any is already there, nothing is written.
 
@@ -48,18 +61,19 @@ def init(
 
     from newsletter_cli.authoring.init_project import create_project
 
-    made = create_project(folder)
+    made = create_project(folder, copy_template=copy_template)
     where = _shown(made.root)
     issue = _shown(made.issue) if where == "." else str(made.issue.relative_to(made.root))
     console.print(f"Created a newsletter folder in {escape(where)} ({len(made.files)} files):")
-    for name, about in PARTS:
+    for name, about in (*PARTS, *([COPIED_TEMPLATE] if copy_template else [])):
         console.print(f"  {name:<16} {escape(about.format(issue=issue))}")
     console.print("Next:")
+    short = made.issue.stem
     steps = [(f"cd {where}", "")] if where != "." else []
     steps += [
-        (f"newsletter preview {issue}", "see it in your browser; save the file and it changes"),
-        (f"newsletter check {issue}", "what to fix before it can be sent"),
-        (f"newsletter send {issue} --test-to you@example.org",
+        (f"newsletter preview {short}", "see it in your browser; save the file and it changes"),
+        (f"newsletter check {short}", "what to fix before it can be sent"),
+        (f"newsletter send {short} --test-to you@example.org",
          "a test copy into outbox/: nothing leaves this computer"),
     ]  # fmt: skip
     for command, about in steps:

@@ -9,14 +9,8 @@ import typer
 
 from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
-from newsletter_cli.cli.params import complete_list_names
+from newsletter_cli.cli.params import IssueArg, complete_list_names
 
-IssueArg = Annotated[
-    Path,
-    typer.Argument(
-        metavar="ISSUE", help="The issue file, e.g. issues/2025-09-regional-update.yaml."
-    ),
-]
 ListOpt = Annotated[
     str | None,
     typer.Option(
@@ -51,11 +45,11 @@ def preview(
 ) -> None:
     """Preview ISSUE in your browser at desktop and phone width; it reloads when you save.
 
-    Example: newsletter preview issues/2025-09-regional-update.yaml --list dcs
+    Example: newsletter preview regional-update --list dcs
     """
     from newsletter_cli.project import Project
 
-    project = Project.find()
+    project = Project.of_issue(issue)
     if screenshot is not None:
         _screenshots(issue, project, screenshot, list_name)
     else:

@@ -10,15 +10,14 @@ import typer
 from newsletter_cli.cli.app import app
 from newsletter_cli.cli.build import _relative as _shown
 from newsletter_cli.cli.output import console, err_console
+from newsletter_cli.cli.params import ISSUE_HELP, resolve_issue
 
 
 @app.command()
 def publish(
     issue: Annotated[
         Path | None,
-        typer.Argument(
-            metavar="ISSUE", help="The issue file, e.g. issues/2025-09-regional-update.yaml."
-        ),
+        typer.Argument(metavar="ISSUE", help=ISSUE_HELP, callback=resolve_issue),
     ] = None,
     all_issues: Annotated[
         bool, typer.Option("--all", help="Publish every issue in issues/.")
@@ -34,7 +33,7 @@ def publish(
 ) -> None:
     """Write the web edition: a page per issue, an index, an Atom feed and a sitemap.
 
-    Example: newsletter publish issues/2025-09-regional-update.yaml, or
+    Example: newsletter publish regional-update, or
     newsletter publish --all --out site. Copy the folder to any web host.
     """
     from newsletter_cli.errors import InputError
@@ -43,7 +42,8 @@ def publish(
 
     if all_issues == (issue is not None):
         raise InputError("give an issue file, or --all for every issue (not both)")
-    result = run(Project.find(), None if all_issues else [issue], out=out)
+    project = Project.of_issue(issue) if issue else Project.find()
+    result = run(project, None if all_issues else [issue], out=out)
     folder = _shown(result.out)
     for item in result.published:
         console.print(f"  {item.issue.name}/index.html ({item.ics} .ics)")

@@ -13,6 +13,7 @@ import typer
 
 from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
+from newsletter_cli.cli.params import project_for
 from newsletter_cli.cli.tabular import CSV_HELP, Column, choose_format, emit
 
 #: The columns of ``--csv`` and ``--json``: one row per figure (see Report.rows).
@@ -49,16 +50,15 @@ def report(
 
     From SendGrid's category statistics, its suppression lists and (where the account
     has it) Email Activity. Examples: 'newsletter report SEND_ID', 'newsletter report
-    --issue issues/2025-09-regional-update.yaml --html report.html'.
+    --issue regional-update --html report.html'.
     """
     from newsletter_cli.errors import InputError
-    from newsletter_cli.project import Project
     from newsletter_cli.reports.report import build_report
 
     fmt = choose_format(as_csv=as_csv, as_json=as_json)
     if (send_id is None) == (issue is None):
         raise InputError("give a send id or --issue ISSUE (one of them)")
-    found = build_report(Project.find(), send_id=send_id, issue=issue)
+    found = build_report(project_for(issue), send_id=send_id, issue=issue)
     if html is not None:
         from newsletter_cli.reports.html import write_html
 

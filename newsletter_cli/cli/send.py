@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from newsletter_cli.cli.output import console, err_console
-from newsletter_cli.cli.params import ISSUE_HELP, complete_list_names
+from newsletter_cli.cli.params import ISSUE_HELP, complete_list_names, project_for
 
 if TYPE_CHECKING:
     from newsletter_cli.delivery.deliver import RunResult
@@ -277,7 +277,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Send an issue to lists (or a test address), safely and resumably.
 
-        Example: newsletter send issues/2025-09-regional-update.yaml --list send-network
+        Example: newsletter send regional-update --list send-network
 
         A test copy first: newsletter send ISSUE --test-to you@example.org
         """
@@ -291,9 +291,8 @@ def register(app: typer.Typer) -> None:
 
         from newsletter_cli.delivery.plan import prepare_send
         from newsletter_cli.delivery.sender import run_send
-        from newsletter_cli.project import Project
 
-        project = Project.find()
+        project = project_for(issue)
         if check_uncertain:
             _check_uncertain(project, issue, lists or [], backend, sandbox, bool(test_to))
             return

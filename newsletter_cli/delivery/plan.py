@@ -35,6 +35,7 @@ from newsletter_cli.delivery.sync_state import stale_warning
 from newsletter_cli.errors import CheckFailed, ConfigError, InputError, Refused
 from newsletter_cli.issue import load_issue
 from newsletter_cli.links.check import check_links
+from newsletter_cli.project import find_issue as find_issue_file
 from newsletter_cli.recipients.addresses import address_problem, normalise
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.recipients.leftout import (
@@ -163,14 +164,8 @@ def parse_at(text: str, now: datetime) -> datetime:
 
 
 def find_issue(project: Project, ref: str) -> Path:
-    """An issue file given as a path, or as a name in issues/."""
-    path = Path(ref)
-    if path.is_file():
-        return path
-    for candidate in (project.issues_dir / ref, project.issues_dir / f"{ref}.yaml"):
-        if candidate.is_file():
-            return candidate
-    raise InputError("no such issue file", path=ref, hint="give the path of an issue .yaml file")
+    """An issue file given as a path, or as a short name in issues/ (see project.find_issue)."""
+    return find_issue_file(ref, project)
 
 
 def group_by_audience(

@@ -17,6 +17,7 @@ from newsletter_cli.issue import load_issue
 from newsletter_cli.journal import existing_journal, journal_location, journal_url
 from newsletter_cli.journal.status import HAS_IT, Status
 from newsletter_cli.journal.store import JournalStore, RecipientRecord, SendRecord
+from newsletter_cli.project import find_issue
 from newsletter_cli.recipients.listdefs import closest
 
 if TYPE_CHECKING:
@@ -156,13 +157,14 @@ def proof_row(row: RecipientRecord, record: SendRecord) -> dict[str, Any]:
 def issue_key(project: Project, ref: str) -> str:
     """An issue's identity from what the user typed: a file (its name, as sends record it)
     or the name itself ('issues/2025-09-x.yaml' and '2025-09-x' give '2025-09-x')."""
-    for path in (Path(ref), project.issues_dir / ref, project.issues_dir / f"{ref}.yaml"):
-        if path.is_file():
-            try:
-                return load_issue(path).name
-            except NewsletterError:
-                return path.stem
-    return Path(ref).stem if ref.endswith((".yaml", ".yml")) else ref
+    try:
+        path = find_issue(ref, project)
+    except NewsletterError:  # an issue only the journal knows now
+        return Path(ref).stem if ref.endswith((".yaml", ".yml")) else ref
+    try:
+        return load_issue(path).name
+    except NewsletterError:
+        return path.stem
 
 
 def _journal(project: Project, send_id: str) -> JournalStore:

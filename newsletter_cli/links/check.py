@@ -27,6 +27,7 @@ from newsletter_cli.render import images, render_email
 from newsletter_cli.render.links import Collector, Source, Target, html_addresses, issue_links
 from newsletter_cli.render.urls import image_url, resolve, site_base, view_online_url
 from newsletter_cli.site.page import SiteInfo, render_page, web_folder
+from newsletter_cli.sourcefile import read_text
 
 if TYPE_CHECKING:
     from newsletter_cli.config import Config
@@ -114,6 +115,8 @@ def collect_targets(issue: Issue, project: Project, config: Config) -> list[Targ
     for url, source in issue_links(issue):
         found.add(url, source)
     page = _web_edition(issue, project, config, found)
+    for url, source in _settings_links(project, config):
+        found.add(url, source)
     template = project.template_folder(issue.template)
     for url in html_addresses(render_email(issue, project).html):
         found.add_unknown(url, Source(str(template), None, "the email template"))
@@ -125,6 +128,20 @@ def collect_targets(issue: Issue, project: Project, config: Config) -> list[Targ
             if not href.startswith("#"):
                 found.add_unknown(resolve(page, href), source)
     return list(found.targets.values())
+
+
+def _settings_links(project: Project, config: Config) -> list[tuple[str, Source]]:
+    """The addresses newsletter.toml puts in every email (privacy notice, website), named at
+    their line there, so a dead one is not put down to the template."""
+    path = project.config_path
+    text = read_text(path) if path.is_file() else ""
+    found = []
+    for key in ("privacy_url", "website"):
+        url = getattr(config.sender, key, None)
+        if url and url.startswith(("http://", "https://")):
+            line = _key_line(text, ("sender", key))
+            found.append((url, Source(str(path), line, f"sender.{key}")))
+    return found
 
 
 def _findings(target: Target, result: LinkResult) -> list[Finding]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from newsletter_cli import markdown
 from newsletter_cli.blocks import Article, Events
 from newsletter_cli.calendar import GOOGLE_URL, OUTLOOK_URL
-from newsletter_cli.issue_types import EventDetails, Model, is_placeholder
+from newsletter_cli.issue_types import EventDetails, Image, Model, is_placeholder
 from newsletter_cli.render.images import is_local
 
 if TYPE_CHECKING:
@@ -44,7 +44,24 @@ class Target:
 
 
 def _heading(block: Any) -> str | None:
-    return getattr(block, "heading", None) or getattr(block, "title", None)
+    """What a finding names the block by: its heading or title, else its kind and text."""
+    named = getattr(block, "heading", None) or getattr(block, "title", None)
+    if named or not getattr(block, "kind", None):
+        return named or None
+    text = getattr(block, "text", None) or getattr(block, "alt", None) or ""
+    return f'{block.kind} "{text}"' if text else block.kind
+
+
+def _block_urls(block: Any, what: str | None) -> Iterator[tuple[str, Source]]:
+    """The addresses a block holds in its own fields (a button's url, an image's href and
+    src), each at its line in the issue file."""
+    names = list(getattr(block, "url_fields", ()))
+    if isinstance(block, Image) and not is_local(block.src):
+        names.append("src")
+    for name in names:
+        url = getattr(block, name, None)
+        if isinstance(url, str) and url:
+            yield url, Source(None, block.field_line(name) or block.line, what)
 
 
 def _model_links(model: Model, what: str | None) -> Iterator[tuple[str, Source]]:
@@ -75,6 +92,7 @@ def issue_links(issue: Issue) -> list[tuple[str, Source]]:
         found += _event_links(block, what) if isinstance(block, EventDetails) else _model_links(
             block, what
         )
+        found += _block_urls(block, what)
         image = getattr(block, "image", None)
         if image is not None:
             if not is_local(image.src):

@@ -6,6 +6,8 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
+from types import NoneType
+from typing import get_args
 
 import pytest
 
@@ -32,13 +34,26 @@ def test_init_says_what_it_made_and_what_next(runner, empty):
     result = runner.invoke(app, ["init", "team"])
     assert result.exit_code == 0, result.output
     issue = next((empty / "team" / "issues").glob("*.yaml"))
-    for part in ("newsletter.toml", "issues/", "recipients/", "images/", "templates/"):
+    for part in ("newsletter.toml", "issues/", "recipients/", "images/"):
         assert re.search(rf"^  {re.escape(part)}\s", result.output, re.M), part
     assert "Next:\n  cd team\n" in result.output
-    assert f"newsletter check issues/{issue.name}" in result.output
+    assert f"newsletter check {issue.stem}\n" in result.output
     for name in ("newsletter.toml", ".gitignore", "recipients/contacts.csv", "recipients/lists.yaml",
-                 "recipients/suppressions.csv", "images/newsletter-logo.png",
-                 "templates/regional-update/email.mjml.j2", "templates/regional-update/web/page.html.j2"):
+                 "recipients/suppressions.csv", "images/newsletter-logo.png"):
+        assert (empty / "team" / name).is_file(), name
+    # The built-in template, not a copy that would miss the tool's later fixes.
+    assert not (empty / "team" / "templates").exists()
+    assert not re.search(r"^  templates/", result.output, re.M)
+
+
+def test_copy_template_copies_it_and_says_how_to_compare(runner, empty):
+    from newsletter_cli.cli import app
+
+    result = runner.invoke(app, ["init", "team", "--copy-template"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^  templates/\s", result.output, re.M)
+    assert "'newsletter template diff'" in " ".join(result.output.split())
+    for name in ("templates/regional-update/email.mjml.j2", "templates/regional-update/web/page.html.j2"):
         assert (empty / "team" / name).is_file(), name
 
 
@@ -85,9 +100,11 @@ def test_every_setting_in_newsletter_toml_is_explained(empty):
     config = load_config(Project(empty))
     assert config.sender.logo == "images/newsletter-logo.png" and config.delivery.backend == "outbox"
     lines = text.splitlines()
-    for section, model in Config.model_fields.items():
+    for field_name, info in Config.model_fields.items():
+        section = info.alias or field_name  # [sender] is optional in the model, not here
+        model = next(a for a in (*get_args(info.annotation), info.annotation) if a is not NoneType)
         header = next(i for i, line in enumerate(lines) if re.match(rf"^#? ?\[{section}\]$", line))
-        for name in model.annotation.model_fields:
+        for name in model.model_fields:
             found = next((i for i, line in enumerate(lines)
                           if i > header and re.match(rf"^#? ?{name} = ", line)), None)  # fmt: skip
             assert found is not None, f"[{section}] {name} is not in the starter's newsletter.toml"

@@ -209,9 +209,19 @@ def test_cli_check_links(invoke, linked, server):
     assert "Traceback" not in result.output
 
 
-def test_cli_check_without_links_tries_nothing(invoke, linked, server):
-    result = invoke("check", ISSUE)
+def test_cli_check_no_links_tries_nothing_and_says_so(invoke, linked, server):
+    result = invoke("check", ISSUE, "--no-links")
     assert server.hits == {} and "links:" not in result.output
+    assert "links not tried" in result.output and "ready to send" not in result.output
+
+
+def test_cli_check_tries_links_unless_told_not_to(invoke, linked, server):
+    write_issue(linked.root, server.url, links={"Book a place": f"{server.url}/missing"})
+    publish(linked, [linked.root / ISSUE])
+    result = invoke("check", ISSUE)
+    assert result.exit_code == 1, result.output
+    assert f"{server.url}/missing: 404 Not Found" in result.output
+    assert server.count("/missing") == 1
 
 
 def test_cli_temporary_redirects_are_noted(invoke, linked, server):
