@@ -16,7 +16,7 @@ PACKAGE = Path(newsletter_cli.__file__).parent
 #: Modules of this package that pull in a heavy optional package when imported, so they
 #: are imported inside the function that needs them (psycopg, jinja2 + mjml, sendgrid).
 HEAVY = {"newsletter_cli.journal.postgres", "newsletter_cli.journal.migrate",
-         "newsletter_cli.render.pipeline", "newsletter_cli.delivery.sendgrid_backend"}  # fmt: skip
+         "newsletter_cli.render.pipeline", "newsletter_cli.delivery.backends.sendgrid"}  # fmt: skip
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsletter_cli.delivery.base import (
+from newsletter_cli.delivery.backends.base import (
     SENDABLE,
     Backend,
     BatchResult,

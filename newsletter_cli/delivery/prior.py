@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from newsletter_cli.delivery.base import HAS_IT, Status
+from newsletter_cli.delivery.backends.base import HAS_IT, Status
 from newsletter_cli.journal import existing_journal
 
 if TYPE_CHECKING:

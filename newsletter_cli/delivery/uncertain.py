@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from newsletter_cli.delivery import sendgrid_activity
-from newsletter_cli.delivery.base import Outcome, Status
+from newsletter_cli.delivery.backends.base import Outcome, Status
 from newsletter_cli.delivery.sendgrid_activity import (
     ACTIVITY_LIMIT,
     ActivityUnavailable,

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsletter_cli.config import load_config
 from newsletter_cli.delivery import sendgrid_activity as activity
-from newsletter_cli.delivery.backends import unsubscribe_group
+from newsletter_cli.delivery.backends.registry import unsubscribe_group
 from newsletter_cli.delivery.sendgrid_http import env_client
 from newsletter_cli.errors import NewsletterError, Refused
 from newsletter_cli.journal import existing_journal
@@ -133,7 +133,7 @@ def build_report(
             record = find_send(journal, send_id)
             _check_live(record)
             sends = [record]
-            from newsletter_cli.delivery.sendgrid_backend import send_category
+            from newsletter_cli.delivery.backends.sendgrid import send_category
 
             category, title = send_category(record.id), f"Send {record.id}"
         else:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
-from newsletter_cli.delivery.base import BatchResult, Outcome, SendContext, Status
+from newsletter_cli.delivery.backends.base import BatchResult, Outcome, SendContext, Status
 from newsletter_cli.delivery.message import Letterhead, personal_message
 from newsletter_cli.errors import DeliveryError
 from newsletter_cli.recipients.contact import Contact

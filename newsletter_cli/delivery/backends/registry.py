@@ -6,18 +6,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from newsletter_cli.delivery.message import Letterhead
-from newsletter_cli.delivery.outbox import OutboxBackend
+from newsletter_cli.delivery.backends.outbox import OutboxBackend
 from newsletter_cli.delivery.sendgrid_body import Envelope
 from newsletter_cli.delivery.sendgrid_settings import api_host, api_key
-from newsletter_cli.delivery.smtp import SmtpBackend
+from newsletter_cli.delivery.backends.smtp import SmtpBackend
 from newsletter_cli.delivery.smtp_settings import smtp_password, smtp_server
 from newsletter_cli.errors import ConfigError
 from newsletter_cli.journal import existing_journal
 
 if TYPE_CHECKING:
     from newsletter_cli.config import Config
-    from newsletter_cli.delivery.base import Backend
-    from newsletter_cli.delivery.sendgrid_backend import RetryPolicy
+    from newsletter_cli.delivery.backends.base import Backend
+    from newsletter_cli.delivery.backends.sendgrid import RetryPolicy
     from newsletter_cli.delivery.smtp_settings import SmtpServer
     from newsletter_cli.project import Project
 
@@ -45,7 +45,7 @@ def make_backend(
         raise ConfigError(f"unknown backend {name!r}; use outbox, sendgrid or smtp")
     key = api_key()
     group = unsubscribe_group(project, config)
-    from newsletter_cli.delivery.sendgrid_backend import SendGridBackend
+    from newsletter_cli.delivery.backends.sendgrid import SendGridBackend
 
     envelope = Envelope(
         from_email=sender.from_email,
@@ -66,7 +66,7 @@ def backend_delivers(name: str) -> bool:
     if name == "outbox":
         chosen = OutboxBackend
     elif name == "sendgrid":
-        from newsletter_cli.delivery.sendgrid_backend import SendGridBackend as chosen
+        from newsletter_cli.delivery.backends.sendgrid import SendGridBackend as chosen
     elif name == "smtp":
         chosen = SmtpBackend
     else:

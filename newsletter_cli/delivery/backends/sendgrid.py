@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 import python_http_client
 import sendgrid
 
-from newsletter_cli.delivery.base import BatchResult, Outcome, SendContext, Status
+from newsletter_cli.delivery.backends.base import BatchResult, Outcome, SendContext, Status
 from newsletter_cli.delivery.sendgrid_body import (
     MAX_PERSONALIZATIONS,
     Envelope,

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from newsletter_cli.delivery.base import BatchResult, Outcome, SendContext, Status
+from newsletter_cli.delivery.backends.base import BatchResult, Outcome, SendContext, Status
 from newsletter_cli.delivery.message import Letterhead, personal_message
 from newsletter_cli.delivery.smtp_limits import DailyQuota, Pacer
 from newsletter_cli.delivery.smtp_settings import PASSWORD_ENV, SmtpServer
