@@ -8,8 +8,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from newsletter_cli.config import load_config
-from newsletter_cli.delivery.backends.registry import make_backend
 from newsletter_cli.delivery.backends.base import Backend, Status
+from newsletter_cli.delivery.backends.registry import make_backend
 from newsletter_cli.errors import Refused
 from newsletter_cli.journal import SendRecord, existing_journal
 from newsletter_cli.journal.history import find_send, london_time, no_send

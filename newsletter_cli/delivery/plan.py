@@ -20,13 +20,13 @@ from zoneinfo import ZoneInfo
 from newsletter_cli.checks import run_checks
 from newsletter_cli.checks.dates import date_findings
 from newsletter_cli.config import load_config
+from newsletter_cli.delivery.backends.base import Status
 from newsletter_cli.delivery.backends.registry import (
     backend_delivers,
     smtp_preflight,
     smtp_sent_since,
     unsubscribe_group,
 )
-from newsletter_cli.delivery.backends.base import Status
 from newsletter_cli.delivery.deliver import Variant
 from newsletter_cli.delivery.prior import look_back
 from newsletter_cli.delivery.sendgrid_settings import API_KEY_ENV, api_host, api_key

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from newsletter_cli.config import load_config
-from newsletter_cli.delivery.backends.registry import make_backend
 from newsletter_cli.delivery.backends.base import Backend, SendContext, Status
+from newsletter_cli.delivery.backends.registry import make_backend
 from newsletter_cli.delivery.deliver import RunResult, deliver
 from newsletter_cli.journal import Person, open_journal
 from newsletter_cli.recipients.addresses import address_problem

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from newsletter_cli.delivery.message import Letterhead
 from newsletter_cli.delivery.backends.outbox import OutboxBackend
+from newsletter_cli.delivery.backends.smtp import SmtpBackend
+from newsletter_cli.delivery.message import Letterhead
 from newsletter_cli.delivery.sendgrid_body import Envelope
 from newsletter_cli.delivery.sendgrid_settings import api_host, api_key
-from newsletter_cli.delivery.backends.smtp import SmtpBackend
 from newsletter_cli.delivery.smtp_settings import smtp_password, smtp_server
 from newsletter_cli.errors import ConfigError
 from newsletter_cli.journal import existing_journal

@@ -40,6 +40,7 @@ import python_http_client
 import sendgrid
 
 from newsletter_cli.delivery.backends.base import BatchResult, Outcome, SendContext, Status
+from newsletter_cli.delivery.retry import Backoff
 from newsletter_cli.delivery.sendgrid_body import (
     MAX_PERSONALIZATIONS,
     Envelope,
@@ -47,7 +48,7 @@ from newsletter_cli.delivery.sendgrid_body import (
     build_body,
     prepare,
 )
-from newsletter_cli.delivery.sendgrid_http import DEFAULT_HOST, error_messages, reset_wait
+from newsletter_cli.delivery.sendgrid_http import DEFAULT_HOST, error_messages
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
@@ -76,7 +77,7 @@ class _Answer:
     status: int | None = None
     message_id: str | None = None
     detail: str = ""
-    wait: float | None = None
+    headers: object = None  # a 429's, for how long to wait
 
 
 class SendGridBackend:
@@ -102,7 +103,8 @@ class SendGridBackend:
         self.envelope = envelope
         self.host = (host or DEFAULT_HOST).rstrip("/")
         self.policy = policy or RetryPolicy()
-        self.sleep, self.clock, self.rng = sleep, clock, rng
+        self.backoff = Backoff(self.policy.backoff, self.policy.backoff_cap,
+                               sleep=sleep, clock=clock, rng=rng)  # fmt: skip
         self._api = sendgrid.SendGridAPIClient(api_key=api_key, host=self.host)
         self._templates: dict[int, tuple[RenderedEmail, Template]] = {}
         self.requests = 0
@@ -194,10 +196,10 @@ class SendGridBackend:
             if answer.kind == "rate" and waits < self.policy.rate_limit_waits:
                 waits += 1
                 tries -= 1  # a rate limit is not a failed try
-                self.sleep(self._rate_wait(answer))
+                self.backoff.wait_asked(answer.headers, cap=self.policy.rate_limit_cap)
                 continue
             if answer.kind in ("retry", "unsent") and tries < self.policy.attempts:
-                self.sleep(self._backoff(tries))
+                self.backoff.pause(tries)
                 continue
             if answer.kind == "too_large" and len(contacts) > 1:
                 half = len(contacts) // 2
@@ -217,15 +219,6 @@ class SendGridBackend:
             result.outcomes += [Outcome(c.email, Status.FAILED, reason=reason) for c in contacts]
             result.stop = self._stop_error(replace(answer, detail=reason), "the send stopped")
             return
-
-    def _backoff(self, tries: int) -> float:
-        """Exponential backoff with 'equal jitter': half fixed, half random."""
-        delay = min(self.policy.backoff_cap, self.policy.backoff * 2 ** (tries - 1))
-        return delay / 2 + self.rng() * delay / 2
-
-    def _rate_wait(self, answer: _Answer) -> float:
-        wait = answer.wait if answer.wait is not None else self._backoff(1)
-        return max(0.0, min(self.policy.rate_limit_cap, wait))
 
     def _stop_error(self, answer: _Answer, what: str) -> DeliveryError:
         if answer.kind == "auth":
@@ -270,7 +263,7 @@ class SendGridBackend:
         messages = self.scrub(error_messages(getattr(exc, "body", b"")))
         detail = f"SendGrid answered {status}" + (f": {messages}" if messages else "")
         if status == 429:
-            return _Answer("rate", status, detail=detail, wait=self._reset_wait(exc.headers))
+            return _Answer("rate", status, detail=detail, headers=exc.headers)
         if status in RETRY_STATUSES:
             return _Answer("retry", status, detail=detail)
         if status == 504:
@@ -282,9 +275,6 @@ class SendGridBackend:
         if status == 413:
             return _Answer("too_large", status, detail="SendGrid answered 413: request too large")
         return _Answer("bad", status, detail=detail)
-
-    def _reset_wait(self, headers: object) -> float | None:
-        return reset_wait(headers, self.clock)
 
 
 def send_category(send_id: str) -> str:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from newsletter_cli.delivery.backends.base import BatchResult, Outcome, SendContext, Status
 from newsletter_cli.delivery.message import Letterhead, personal_message
+from newsletter_cli.delivery.retry import Backoff
 from newsletter_cli.delivery.smtp_limits import DailyQuota, Pacer
 from newsletter_cli.delivery.smtp_settings import PASSWORD_ENV, SmtpServer
 from newsletter_cli.errors import AuthError, DeliveryError
@@ -116,7 +117,8 @@ class SmtpBackend:
         self.letterhead = letterhead
         self.policy = policy or SmtpPolicy()
         self._ssl = ssl_context
-        self.sleep, self.rng = sleep, rng
+        self.backoff = Backoff(self.policy.backoff, self.policy.backoff_cap,
+                               sleep=sleep, clock=clock, rng=rng)  # fmt: skip
         self.pacer = Pacer(server.messages_per_minute, clock=clock, sleep=sleep)
         self.quota = DailyQuota(server.recipients_per_day, sent_since, clock=clock)
         self._smtp: smtplib.SMTP | None = None
@@ -199,7 +201,7 @@ class SmtpBackend:
                 return Outcome(contact.email, Status.UNCERTAIN, reason=answer.detail), None, tries
             if answer.kind in ("retry", "unavailable") and tries < self.policy.attempts:
                 if not (answer.kind == "unavailable" and fresh_failure and tries == 1):
-                    self.sleep(self._backoff(tries))
+                    self.backoff.pause(tries)
                 continue
             reason = answer.detail
             if answer.kind in ("retry", "unavailable"):
@@ -217,11 +219,6 @@ class SmtpBackend:
                     "stopped rather than fail the whole list"
                 ), tries
             return failed, None, tries
-
-    def _backoff(self, tries: int) -> float:
-        """Exponential backoff with 'equal jitter': half fixed, half random."""
-        delay = min(self.policy.backoff_cap, self.policy.backoff * 2 ** (tries - 1))
-        return delay / 2 + self.rng() * delay / 2
 
     # -- one SMTP transaction ----------------------------------------------------------
 
