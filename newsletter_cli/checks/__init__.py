@@ -14,6 +14,7 @@ from datetime import date
 from newsletter_cli import markdown
 from newsletter_cli.blocks import Block, EventBlock, Events
 from newsletter_cli.checks.dates import _first_day, _heading, _last_day, date_findings, london_today
+from newsletter_cli.config import Config
 from newsletter_cli.findings import Finding, Findings
 from newsletter_cli.issue import Issue
 from newsletter_cli.issue_types import EventDetails, Link, Model, is_placeholder
@@ -193,12 +194,18 @@ def _audiences(issue: Issue, project: Project) -> Iterator[Finding]:
 
 
 def run_checks(
-    issue: Issue, project: Project, *, today: date | None = None, test_send: bool = False
+    issue: Issue,
+    project: Project,
+    *,
+    today: date | None = None,
+    test_send: bool = False,
+    config: Config | None = None,
 ) -> CheckReport:
     """Every check on ``issue``, including the size of its full rendered HTML.
 
     Dates are compared with ``today`` (default: today in Europe/London; a scheduled
     send passes the day it goes). With ``test_send`` an event already over is a warning.
+    ``config``: newsletter.toml when the caller has read it already.
     """
     report = CheckReport(path=str(issue.path or issue.name))
     report.findings.extend(_envelope(issue))
@@ -207,8 +214,8 @@ def run_checks(
     for block in issue.blocks:
         report.findings.extend(_block(issue, block))
     report.findings.extend(date_findings(issue, today or london_today(), test_send=test_send))
-    report.findings.extend(site_findings(issue, project))
-    html = render_email(issue, project).html
+    report.findings.extend(site_findings(issue, project, config))
+    html = render_email(issue, project, config=config).html
     report.html_bytes = len(html.encode("utf-8"))
     if report.html_bytes > GMAIL_CLIP_BYTES:
         report.findings.append(

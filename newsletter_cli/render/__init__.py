@@ -14,6 +14,7 @@ from newsletter_cli.render.email import TOKENS, UNSUBSCRIBE_SLOT, RenderedEmail
 __all__ = ["TOKENS", "UNSUBSCRIBE_SLOT", "RenderedEmail", "render_email"]
 
 if TYPE_CHECKING:
+    from newsletter_cli.config import Config
     from newsletter_cli.issue import Issue
     from newsletter_cli.project import Project
 
@@ -25,6 +26,7 @@ def render_email(
     audience: frozenset[str] | None = None,
     recipient: Mapping[str, str] | None = None,
     test: bool = False,
+    config: Config | None = None,
 ) -> RenderedEmail:
     """Render ``issue`` with its template.
 
@@ -33,8 +35,11 @@ def render_email(
     ``recipient``: values for ``recipient.*`` in templates; pass :data:`TOKENS`
     to render once and personalise later. ``None`` uses the no-name fallback.
     ``test``: prefix the subject with ``[TEST]``.
+    ``config``: newsletter.toml when the caller has read it (else it is read here).
     The unsubscribe link holds :data:`UNSUBSCRIBE_SLOT` until send time.
     """
     from newsletter_cli.render.pipeline import render
 
-    return render(issue, project, audience=audience, recipient=recipient, test=test)
+    return render(
+        issue, project, audience=audience, recipient=recipient, test=test, config=config
+    )

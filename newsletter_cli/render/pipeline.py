@@ -133,8 +133,9 @@ def _context(
     audience: frozenset[str] | None,
     recipient: Mapping[str, str] | None,
     subject: str,
+    config: Config | None = None,
 ) -> dict[str, Any]:
-    config = load_config(project)
+    config = config or load_config(project)
     fields = dict(recipient) if recipient is not None else Contact(email="").fields()
     base = site_base(config)  # local images are shown from the published web edition
     blocks = [images.resolve_block(b, project, base) for b in visible_blocks(issue, audience)]
@@ -224,11 +225,12 @@ def render(
     audience: frozenset[str] | None = None,
     recipient: Mapping[str, str] | None = None,
     test: bool = False,
+    config: Config | None = None,
 ) -> RenderedEmail:
     """Render one version of ``issue`` (see :func:`newsletter_cli.render.render_email`)."""
     folder = template_dir(issue, project)
     subject = (TEST_PREFIX if test else "") + (issue.subject or issue.title)
-    context = _context(issue, project, audience, recipient, subject)
+    context = _context(issue, project, audience, recipient, subject, config)
     env = _environment(str(folder), _bytecode_cache())
     try:
         mjml_source = env.get_template(HTML_TEMPLATE).render(context)

@@ -9,8 +9,8 @@ import subprocess
 from collections import Counter
 
 from newsletter_cli.delivery.backends.base import SendContext
-from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.backends.outbox import OutboxBackend
+from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.errors import Interrupted
 from newsletter_cli.journal.status import Status
 

@@ -30,16 +30,22 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import random
 import time
 import urllib.error
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
-import python_http_client
-import sendgrid
-
-from newsletter_cli.delivery.backends.base import BatchResult, Outcome, SendContext, Status
+from newsletter_cli.delivery.backends.base import (
+    Backend,
+    BatchResult,
+    Outcome,
+    Readiness,
+    SendContext,
+    Status,
+)
 from newsletter_cli.delivery.retry import Backoff
 from newsletter_cli.delivery.sendgrid_body import (
     MAX_PERSONALIZATIONS,
@@ -49,9 +55,22 @@ from newsletter_cli.delivery.sendgrid_body import (
     prepare,
 )
 from newsletter_cli.delivery.sendgrid_http import DEFAULT_HOST, error_messages
+from newsletter_cli.delivery.sendgrid_settings import (
+    API_KEY_ENV,
+    api_host,
+    api_key,
+    unsubscribe_group,
+)
+from newsletter_cli.delivery.sync_state import stale_warning
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
+
+if TYPE_CHECKING:
+    import python_http_client
+
+    from newsletter_cli.config import Config
+    from newsletter_cli.project import Project
 
 RETRY_STATUSES = {500, 502, 503}
 AUTH_MESSAGE = "SendGrid rejected the API key"
@@ -80,13 +99,65 @@ class _Answer:
     headers: object = None  # a 429's, for how long to wait
 
 
-class SendGridBackend:
-    """The ``sendgrid`` backend. ``sleep``, ``clock`` and ``rng`` are injectable for tests."""
+class SendGridBackend(Backend):
+    """The ``sendgrid`` backend. ``sleep``, ``clock`` and ``rng`` are injectable for tests.
+
+    The ``sendgrid`` client is imported when one is set up, so asking the class what it can
+    do costs nothing."""
 
     name = "sendgrid"
     max_batch = MAX_PERSONALIZATIONS
-    delivers = True
     can_schedule = True
+    has_sandbox = True
+    has_activity = True
+    accepted_by = "SendGrid"
+    uncertain_advice = (
+        "Later, the same command with --check-uncertain asks SendGrid's Email Activity "
+        "which it has (--resend-uncertain sends to them all again)."
+    )
+
+    @classmethod
+    def from_config(cls, project: Project, config: Config, **options: Any) -> SendGridBackend:
+        """Set up with SENDGRID_API_KEY, SENDGRID_API_HOST and newsletter.toml's sender."""
+        key = api_key()
+        sender = config.sender
+        envelope = Envelope(
+            from_email=sender.from_email,
+            from_name=sender.from_name,
+            reply_to=sender.reply_to,
+            unsubscribe_group=unsubscribe_group(project, config),
+            categories=tuple(config.sendgrid.categories),
+        )
+        options = {k: v for k, v in options.items() if v is not None}
+        return cls(key, envelope, host=api_host(), **options)
+
+    @classmethod
+    def sandbox_default(cls, config: Config) -> bool:
+        return config.sendgrid.sandbox
+
+    @classmethod
+    def preflight(cls, project: Project, config: Config, *, dry_run: bool) -> Readiness:
+        """The host, the key (a dry run without one: a warning) and the unsubscribe group."""
+        ready = Readiness()
+        api_host()
+        if dry_run:
+            if not os.environ.get(API_KEY_ENV, "").strip():
+                ready.warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
+        else:
+            api_key()
+        unsubscribe_group(project, config)
+        return ready
+
+    @classmethod
+    def describe(
+        cls, project: Project, config: Config, ready: Readiness, *, mode: str, to_send: int,
+        now: float,
+    ) -> tuple[str, list[str]]:  # fmt: skip
+        """Real email or the sandbox; for a live send, a stale suppression sync."""
+        if mode == "sandbox":
+            return "SendGrid sandbox (checked by SendGrid, delivered to nobody)", []
+        stale = stale_warning(project, now) if mode == "live" else None
+        return "SendGrid (real email)", [stale] if stale else []
 
     def __init__(
         self,
@@ -105,6 +176,8 @@ class SendGridBackend:
         self.policy = policy or RetryPolicy()
         self.backoff = Backoff(self.policy.backoff, self.policy.backoff_cap,
                                sleep=sleep, clock=clock, rng=rng)  # fmt: skip
+        import sendgrid  # heavy: only when a send goes through SendGrid
+
         self._api = sendgrid.SendGridAPIClient(api_key=api_key, host=self.host)
         self._templates: dict[int, tuple[RenderedEmail, Template]] = {}
         self.requests = 0
@@ -233,6 +306,8 @@ class SendGridBackend:
 
     def _call(self, request: Callable[[float], object]) -> tuple[_Answer, object | None]:
         """Make one HTTP call through the sendgrid client; classify what came back."""
+        import python_http_client
+
         self.requests += 1
         try:
             response = request(self.policy.timeout)
