@@ -10,7 +10,7 @@ from newsletter_cli.calendar import write_ics_files
 from newsletter_cli.checks import GMAIL_CLIP_BYTES
 from newsletter_cli.config import Sender, load_config
 from newsletter_cli.issue import Issue, load_issue
-from newsletter_cli.mime import compose
+from newsletter_cli.mime import compose, wire_bytes
 from newsletter_cli.project import Project
 from newsletter_cli.recipients import load_roster
 from newsletter_cli.render import RenderedEmail, render_email
@@ -43,17 +43,19 @@ def mailto_unsubscribe(sender: Sender) -> str:
 
 
 def _audience(project: Project, list_name: str | None):
-    """(audience keys, recipient fields, address) for one list's version, or the full issue."""
+    """(audience keys, recipient fields, address, the list in words) for one list's version,
+    or the full issue."""
     if list_name is None:
-        return None, None, None
+        return None, None, None, None
 
     roster = load_roster(project)
     roster.resolve([list_name])  # an unknown name fails here, naming the closest lists
     keys = roster.list_audience_keys(list_name)  # the blocks every member of the list gets
+    words = [roster.lists[list_name].description or list_name]
     member = roster.sample_member(list_name)
     if member is None:
-        return keys, None, None
-    return keys, member.fields(), member.email
+        return keys, None, None, words
+    return keys, member.fields(), member.email, words
 
 
 def output_folder(project: Project, issue: Issue, out: Path | None, list_name: str | None) -> Path:
@@ -81,7 +83,7 @@ def write_email(folder: Path, email: RenderedEmail, sender: Sender, to: str) -> 
     return [
         _write(folder / "index.html", email.html),
         _write(folder / "email.txt", email.text),
-        _write(folder / "preview.eml", message.as_bytes()),
+        _write(folder / "preview.eml", wire_bytes(message)),
     ]
 
 
@@ -95,8 +97,8 @@ def build_issue(
     """Render an issue (for one list's audience if given) and write its files."""
     issue = load_issue(issue_path)
     sender = load_config(project).sender
-    audience, fields, address = _audience(project, list_name)
-    email = render_email(issue, project, audience=audience, recipient=fields)
+    audience, fields, address, words = _audience(project, list_name)
+    email = render_email(issue, project, audience=audience, recipient=fields, lists=words)
     email = email.personalise(fields or {}, unsubscribe_url=mailto_unsubscribe(sender))
     folder = output_folder(project, issue, out, list_name)
     result = BuildResult(issue=issue, folder=folder, list_name=list_name, recipient=address)

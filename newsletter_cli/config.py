@@ -1,8 +1,8 @@
 """newsletter.toml: sender, delivery backend and SendGrid settings.
 
 The embedded defaults let the samples build and "send" to the outbox with no
-file at all. The SendGrid API key is never read from here: only from the
-environment (see :mod:`newsletter_cli.delivery`).
+file at all. No key or password is ever read from here: only from the environment or
+the system keychain (see :mod:`newsletter_cli.secrets`).
 """
 
 from __future__ import annotations
@@ -23,16 +23,20 @@ from pydantic import (
 )
 
 from newsletter_cli.errors import ConfigError
+from newsletter_cli.headertext import header_problem
 from newsletter_cli.project import Project
+from newsletter_cli.secrets import SENDGRID, SMTP
 from newsletter_cli.sourcefile import describe_loc, read_text
 from newsletter_cli.urls import url_problem
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r'^[^@\s<>,;:"()\[\]\\]+@[^@\s<>,;:"()\[\]\\]+\.[^@\s<>,;:"()\[\]\\]+$')
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _HTTPS = re.compile(r"^https://[^/\s?#]+(/\S*)?$", re.IGNORECASE)
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")  # browsers drop these inside an address
 #: Hosts an unencrypted SMTP connection may go to (a relay or a test server on this machine).
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_TENANT_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9-]+)*$")
 SECRET_KEYS = {"api_key", "apikey", "sendgrid_api_key", "key", "token", "password"}
 
 
@@ -50,12 +54,30 @@ class Sender(_Section):
     #: A logo for the email header and the web page: a file under images/ or an https:// URL.
     logo: str | None = None
     logo_alt: str | None = None
+    #: The organisation's privacy notice, linked from every email's footer (a live send
+    #: needs one: UK GDPR says readers are told how their details are used).
+    privacy_url: str | None = None
+
+    @field_validator("privacy_url")
+    @classmethod
+    def _privacy_page(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
+            raise ValueError("write the full address, e.g. https://www.example.org/privacy")
+        return value
 
     @field_validator("logo")
     @classmethod
     def _logo(cls, value: str | None) -> str | None:
         if value and logo_problem(value):
             raise ValueError(logo_problem(value))
+        return value
+
+    @field_validator("from_name", "from_email", "reply_to")
+    @classmethod
+    def _one_header_line(cls, value: str | None) -> str | None:
+        problem = header_problem(value) if value is not None else None
+        if problem:  # it goes into the From or Reply-To header: it could add a header line
+            raise ValueError(f"{problem}, which is not safe in an email header")
         return value
 
     @field_validator("from_email", "reply_to")
@@ -167,6 +189,10 @@ class SendGridSettings(_Section):
     unsubscribe_group: int | None = Field(default=None, ge=1)
     categories: list[str] = ["regional-update"]
     sandbox: bool = False
+    #: Open and click tracking, a written choice sent with every request (off unless
+    #: switched on: SendGrid's account defaults are never relied on).
+    track_opens: bool = False
+    track_clicks: bool = False
 
 
 class SmtpSettings(_Section):
@@ -180,6 +206,32 @@ class SmtpSettings(_Section):
     messages_per_minute: int | None = Field(default=None, ge=1)
     recipients_per_day: int | None = Field(default=None, ge=1)
     timeout: float = Field(default=60.0, gt=0)
+    #: How to log in: "password" (a password or app password), "oauth" (Microsoft 365 sign-in
+    #: with `newsletter login microsoft365`). Default: "oauth" when client_id is set.
+    auth: Literal["password", "oauth"] | None = None
+    #: OAuth: the Entra ID tenant (its id or domain, default "organizations") and the
+    #: application (client) id the team registered for sending.
+    tenant: str | None = None
+    client_id: str | None = None
+
+    @field_validator("client_id")
+    @classmethod
+    def _client_id(cls, value: str | None) -> str | None:
+        if value is not None and not _GUID.match(value):
+            raise ValueError(
+                "the Application (client) ID from Entra ID: 8-4-4-4-12 hexadecimal digits"
+            )
+        return value
+
+    @field_validator("tenant")
+    @classmethod
+    def _tenant(cls, value: str | None) -> str | None:
+        if value is not None and not (_GUID.match(value) or _TENANT_NAME.match(value)):
+            raise ValueError(
+                "the Directory (tenant) ID from Entra ID, or the tenant's domain "
+                "(yourcouncil.onmicrosoft.com), or organizations"
+            )
+        return value
 
     @field_validator("security")
     @classmethod
@@ -241,11 +293,11 @@ def load_config(project: Project) -> Config:
         keys = section if isinstance(section, dict) else {}
         secret = next((k for k in keys if k.lower() in SECRET_KEYS), None)
         if secret is not None:
-            variable = "NEWSLETTER_SMTP_PASSWORD" if name == "smtp" else "SENDGRID_API_KEY"
+            kind = SMTP if name == "smtp" else SENDGRID
             what = "a password" if name == "smtp" else "an API key"
             raise ConfigError(
                 f"{what} must not be stored in newsletter.toml; "
-                f"set {variable} in the environment instead",
+                f"set {kind.env} in the environment instead, or run '{kind.login}'",
                 path=path,
                 line=_key_line(text, (name, secret)),
             )

@@ -7,13 +7,34 @@ Plain functions with no third-party imports, for templates and plain text alike.
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from newsletter_cli.issue_types import EventDetails, Session
 
 TO = " to "  # between the two ends of a range: quicker to read than a dash
+#: The newsletter's clock: times the tool reports (sends, reports) are UK time.
+LONDON = ZoneInfo("Europe/London")
+
+
+def parse_day(text: str) -> date:
+    """The date written YYYY-MM-DD in ``text``; ValueError in plain words when it is not one
+    ("2027-02-31 is not a real date: February 2027 has 28 days")."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+    if not found:
+        raise ValueError(f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2027-02-26")
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        raise ValueError(f"{text} is not a real date: a year has 12 months, not {month}")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        month_name = format_date(date(year, month, 1)).split(" ", 1)[1]
+        raise ValueError(f"{text} is not a real date: {month_name} has {days} days")
+    return date(year, month, day)
 
 
 def format_day(d: date) -> str:
@@ -29,6 +50,23 @@ def format_date(d: date) -> str:
 def format_day_short(d: date, *, year: bool = False) -> str:
     """'Thursday 2 October' (with the year when ``year`` is true)."""
     return format_day(d) if year else f"{d:%A} {d.day} {d:%B}"
+
+
+def in_uk(timestamp: float) -> datetime:
+    """A Unix time as the moment it was in the UK."""
+    return datetime.fromtimestamp(timestamp, LONDON)
+
+
+def format_day_month(d: date) -> str:
+    """'1 Oct' (for the days of a chart)."""
+    return f"{d.day} {d:%b}"
+
+
+def format_moment(moment: datetime, *, weekday: bool = False) -> str:
+    """A moment as reports show it: '1 October 2025, 9:02am'; with ``weekday``,
+    'Wednesday 1 October 2025, 9am'."""
+    day = format_day(moment.date()) if weekday else format_date(moment.date())
+    return f"{day}, {format_time(moment.time(), minutes=not weekday)}"
 
 
 def format_time(t: time, *, minutes: bool = False) -> str:

@@ -41,6 +41,41 @@ class InputError(NewsletterError):
 
     exit_code = 2
 
+    @property
+    def problems(self) -> list[InputError]:
+        """Each mistake on its own (one here; several in :class:`InputErrors`)."""
+        return [self]
+
+
+class InputErrors(InputError):
+    """Several mistakes found in one file, in line order: one ``path:line: ...`` each.
+
+    Its ``message``, ``path`` and ``line`` are the first mistake's; ``str()`` gives every
+    mistake, one per line.
+    """
+
+    def __init__(self, problems: list[InputError]) -> None:
+        flat = [one for problem in problems for one in problem.problems]
+        ordered = sorted(flat, key=lambda p: p.line or 0)
+        first = ordered[0]
+        super().__init__(first.message, path=first.path, line=first.line, hint=first.hint)
+        self._problems = ordered
+
+    @property
+    def problems(self) -> list[InputError]:
+        return list(self._problems)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self._problems)
+
+
+def raise_all(problems: list[InputError]) -> None:
+    """Raise the mistakes found (one InputError, or InputErrors for several); none: return."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise InputErrors(problems)
+
 
 class ConfigError(InputError):
     """newsletter.toml or the environment is wrong."""

@@ -44,9 +44,37 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 def known_fields(model: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> list[str] | None:
     """The field names allowed at ``loc[:-1]`` in ``data`` validated by ``model``."""
+    found = _schema_at(model, data, loc[:-1])
+    if found is None:
+        return None
+    target = _model_for(*found)
+    if isinstance(target, type) and issubclass(target, BaseModel):
+        return list(target.model_fields)
+    return None
+
+
+def other_kinds_with(model: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> list[str]:
+    """The ``kind`` of every other choice at ``loc[:-1]`` that has the field ``loc[-1]``.
+
+    ``deadline`` on an article -> ['event']: the field is right, the block kind is not.
+    """
+    found = _schema_at(model, data, loc[:-1]) if loc else None
+    if found is None:
+        return []
+    kinds = []
+    for option in _unwrapped(found[0]):
+        if isinstance(option, type) and issubclass(option, BaseModel):
+            kind = option.model_fields.get("kind")
+            if kind is not None and loc[-1] in option.model_fields:
+                kinds += [str(k) for k in typing.get_args(kind.annotation)]
+    return kinds
+
+
+def _schema_at(model: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> tuple[Any, Any] | None:
+    """(the annotation, the parsed YAML) at ``loc`` in ``data`` validated by ``model``."""
     target: Any = model
     node = data
-    for part in loc[:-1]:
+    for part in loc:
         target = _model_for(target, node)
         if isinstance(part, int):
             target = _item_type(target)
@@ -61,20 +89,30 @@ def known_fields(model: type[BaseModel], data: Any, loc: tuple[Any, ...]) -> lis
             target, node = field.annotation, node.get(part)
         else:
             return None
-    target = _model_for(target, node)
-    if isinstance(target, type) and issubclass(target, BaseModel):
-        return list(target.model_fields)
-    return None
+    return target, node
 
 
 def nearest(name: str, fields: list[str]) -> str | None:
     """The known field ``name`` most likely meant, or None."""
-    key = name.strip().lower().replace(" ", "_")
-    for candidate in SYNONYMS.get(key, ()):
+    return synonym(name, fields) or lookalike(name, fields)
+
+
+def synonym(name: str, fields: list[str]) -> str | None:
+    """The known field people mean by ``name`` (venue -> location), or None."""
+    for candidate in SYNONYMS.get(_key(name), ()):
         if candidate in fields:
             return candidate
-    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+    return None
+
+
+def lookalike(name: str, fields: list[str]) -> str | None:
+    """The known field spelt most like ``name`` (deadine -> deadline), or None."""
+    close = difflib.get_close_matches(_key(name), fields, n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+def _key(name: str) -> str:
+    return name.strip().lower().replace(" ", "_")
 
 
 def _unwrapped(annotation: Any) -> list[Any]:

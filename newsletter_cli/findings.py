@@ -22,6 +22,12 @@ class Finding:
     path: str | None = None
 
 
+def file_order(finding: Finding) -> tuple[bool, str, int]:
+    """Sort key: the issue file's findings first, top to bottom (those about the whole
+    issue before any line), then each other file's, by line."""
+    return (finding.path is not None, finding.path or "", finding.line or 0)
+
+
 class Findings:
     """Errors and warnings of a report that holds ``findings``."""
 

@@ -1,8 +1,8 @@
 """The issue file: one YAML file per newsletter issue, written by a non-developer.
 
 ``load_issue(path)`` parses and validates it; every mistake is an InputError that
-names the file and line. Body text is Markdown, rendered later by
-:mod:`newsletter_cli.markdown`.
+names the file and line, and all of them are reported at once, in line order. Body text
+is Markdown, rendered later by :mod:`newsletter_cli.markdown`.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from typing import Annotated, Any, Union
 from pydantic import Field, PrivateAttr, create_model, field_validator
 
 from newsletter_cli.blocks import BUILTIN, Block, EventBlock, Events, declared_kinds
-from newsletter_cli.errors import InputError
-from newsletter_cli.issue_safety import refuse_not_xml, refuse_unsafe_text
+from newsletter_cli.errors import InputError, raise_all
+from newsletter_cli.issue_safety import not_xml, unsafe_text
 from newsletter_cli.issue_types import EventDetails, Model, When
 from newsletter_cli.project import Project
-from newsletter_cli.sourcefile import line_of, load_yaml, validate
+from newsletter_cli.sourcefile import line_of, load_yaml, validate_all
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: An issue name taken from a file name: letters, digits, '-', '_' and '.', never '.' first
@@ -151,13 +151,20 @@ def load_issue(path: str | Path, templates_dir: Path | None = None) -> Issue:
             path=path,
             line=1,
         )
-    refuse_not_xml(data, path)
+    problems = not_xml(data, path)
     template = data.get("template", Issue.model_fields["template"].default)
     model = issue_model(templates_dir or _project(path), template)
-    issue = validate(model, data, path)
-    issue._path = path
-    _attach_lines(issue, data)
-    if issue.slug is None:
-        name_from_file(path)
-    refuse_unsafe_text(issue, path)
+    issue, found = validate_all(model, data, path)
+    problems += found
+    if issue is not None:
+        issue._path = path
+        _attach_lines(issue, data)
+        problems += unsafe_text(issue, path)
+        if issue.slug is None:
+            try:
+                name_from_file(path)
+            except InputError as exc:
+                problems.append(exc)
+    raise_all(problems)  # every mistake found, in line order (a YAML syntax error stops sooner)
+    assert issue is not None
     return issue

@@ -4,6 +4,8 @@
   (a line break there would split an email header); elsewhere only tabs and line breaks;
 - in every text (and key), characters XML cannot carry (U+FFFE, U+FFFF, lone surrogates; the
   controls are refused as above): the web page, feed and sitemap could not be read;
+- ``=?`` in the issue's ``title``, ``subject`` or ``preheader``: it starts an encoded word,
+  which some Python versions turn into a new header line (see :mod:`newsletter_cli.headertext`);
 - image addresses (``src``, ``href``) and ``view_online_url`` other than https:// or
   http:// (a relative path such as ``images/photo.jpg`` is allowed for an image);
 - a ``template`` that is not a plain folder name in templates/ (no ``/``, ``\\``, ``..``);
@@ -18,10 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newsletter_cli.errors import InputError
+from newsletter_cli.errors import InputError, raise_all
+from newsletter_cli.headertext import header_problem
 from newsletter_cli.issue_types import Model, is_placeholder
 from newsletter_cli.markdown import nesting_depth
-from newsletter_cli.sourcefile import describe_loc, line_of
+from newsletter_cli.sourcefile import describe_place, line_of
 from newsletter_cli.urls import url_problem
 
 #: Deepest Markdown accepted (lists, quotes and emphasis inside each other). Real issues
@@ -29,6 +32,8 @@ from newsletter_cli.urls import url_problem
 MAX_NESTING = 50
 ONE_LINE_FIELDS = frozenset({"title", "subject", "preheader", "src", "href", "url",
                              "view_online_url", "contact"})  # fmt: skip
+#: The issue's own fields that reach an email header (the subject is the title by default).
+HEADER_FIELDS = frozenset({"title", "subject", "preheader"})
 URL_FIELDS = {"src": True, "href": True, "view_online_url": False}  # name -> relative ok
 TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # C0 controls, DEL, C1 controls, and Unicode's line and paragraph separators.
@@ -75,14 +80,23 @@ def _problem(name: str, text: str) -> str | None:
     return None
 
 
-def refuse_unsafe_text(issue: Any, path: Path) -> None:
-    """InputError naming file, line and field for the first value the issue may not hold."""
+def unsafe_text(issue: Any, path: Path) -> list[InputError]:
+    """An InputError naming file, line and field for each value the issue may not hold."""
+    found = []
     for model, name, text, loc in _fields(issue):
         problem = _problem(name, text)
+        if problem is None and len(loc) == 1 and name in HEADER_FIELDS:
+            header = header_problem(text)
+            problem = f"{header}, which is not safe in an email header" if header else None
         if problem:
-            raise InputError(
-                f"{describe_loc(loc)}: {problem}", path=path, line=model.field_line(name)
-            )
+            found.append(InputError(f"{describe_place(issue, loc)}: {problem}", path=path,
+                                    line=model.field_line(name)))  # fmt: skip
+    return found
+
+
+def refuse_unsafe_text(issue: Any, path: Path) -> None:
+    """Raise every value the issue may not hold (see :func:`unsafe_text`)."""
+    raise_all(unsafe_text(issue, path))
 
 
 def _strings(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -102,14 +116,22 @@ def _strings(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
             stack.extend(((*loc, i), v) for i, v in reversed(list(enumerate(node))))
 
 
-def refuse_not_xml(data: Any, path: Path) -> None:
-    """InputError at the first text an XML file (page, feed, sitemap) cannot carry."""
+def not_xml(data: Any, path: Path) -> list[InputError]:
+    """An InputError at each text an XML file (page, feed, sitemap) cannot carry."""
+    found = []
     for loc, text in _strings(data):
         bad = _NOT_XML.search(text)
         if bad:
-            raise InputError(
-                f"{describe_loc(loc)}: has U+{ord(bad[0]):04X}, which is not a character a web "
-                "page or feed can carry; delete it (it often comes from copying and pasting)",
+            found.append(InputError(
+                f"{describe_place(data, loc)}: has U+{ord(bad[0]):04X}, which is not a "
+                "character a web page or feed can carry; delete it (it often comes from "
+                "copying and pasting)",
                 path=path,
                 line=line_of(data, loc),
-            )
+            ))  # fmt: skip
+    return found
+
+
+def refuse_not_xml(data: Any, path: Path) -> None:
+    """Raise every text an XML file cannot carry (see :func:`not_xml`)."""
+    raise_all(not_xml(data, path))

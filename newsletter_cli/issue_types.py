@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from newsletter_cli.humandates import reading
+
 # The URL itself is a placeholder ('TODO', 'TBC', '#', empty, 'http://'); a real address
 # that merely contains "todo" (https://example.org/todo-list) is not.
 PLACEHOLDER_URL = re.compile(
@@ -56,7 +58,37 @@ def _when(value: Any) -> Any:
                 return datetime.combine(date.fromisoformat(m[1]), time(int(m[2]), int(m[3])))
             except ValueError:
                 raise ValueError("not a real date and time") from None
-    raise ValueError("write a date as YYYY-MM-DD, or a date and time as YYYY-MM-DD HH:MM")
+        raise ValueError(how_to_write(text))
+    raise ValueError(HOW_TO_WRITE)
+
+
+HOW_TO_WRITE = "write a date as YYYY-MM-DD, or a date and time as YYYY-MM-DD HH:MM"
+
+
+def how_to_write(text: str, *, end: bool = False) -> str:
+    """How a date written as people write it goes in an issue file, converted.
+
+    "Tuesday 10th February 2026, 10:00" -> 'write it as "2026-02-10 10:00"'; an end
+    "10:00 – 11:30" -> 'an end can be a time only: end: "11:30"'.
+    """
+    found = reading(text, date.today())
+    if found is None:
+        return HOW_TO_WRITE
+    if end and found.day is None:
+        clock = f"{(found.end or found.start):%H:%M}"
+        if found.end:
+            return f'an end can be a time only: end: "{clock}"; the start time goes in start'
+        return f'write it as end: "{clock}" (24-hour clock)'
+    clock = found.end if end and found.end else found.start
+    when = f"{found.day or 'YYYY-MM-DD'}" + (f" {clock:%H:%M}" if clock else "")
+    message = f'write it as "{when}"'
+    if found.day is None:
+        message = f'a date is needed too: write it as "{when}"'
+    if found.end and not end:
+        message += f', and the end time as end: "{found.end:%H:%M}"'
+    if found.weekday_mismatch and found.day:
+        message += f" (check the day: {found.day.day} {found.day:%B %Y} is a {found.day:%A})"
+    return message
 
 
 def _end(value: Any) -> Any:
@@ -75,6 +107,9 @@ def _end(value: Any) -> Any:
         if hour > 23:
             raise ValueError("not a real time of day")
         return time(hour, minute)
+    if isinstance(value, str) and not _DATE.match(value.strip()):
+        if not _DATETIME.match(value.strip()):
+            raise ValueError(how_to_write(value.strip(), end=True))
     return _when(value)
 
 

@@ -5,16 +5,24 @@ no line on the wire comes near SMTP's 998-character limit and spam filters see n
 over-long lines (SpamAssassin scores long quoted-printable lines). Header lines are
 folded at 76 characters, except ``List-Unsubscribe``, whose URLs must stay as
 written (folded only between them), never RFC 2047-encoded.
+
+No value can add a header line, whatever the Python version: every value is refused
+(:class:`~newsletter_cli.headertext.UnsafeHeader`) if it holds a line break, a control
+character or ``=?`` before the email package sees it, and :func:`wire_bytes` checks the
+written header block holds exactly the headers the message was given.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 from typing import TYPE_CHECKING
+
+from newsletter_cli.headertext import UnsafeHeader, header_value
 
 if TYPE_CHECKING:
     from newsletter_cli.config import Sender
@@ -24,6 +32,12 @@ if TYPE_CHECKING:
 MAX_LINE = 76
 #: Headers whose value is a list of URLs: folded between URLs, never encoded.
 URL_HEADERS = frozenset({"list-unsubscribe"})
+#: A header name as RFC 5322 allows it (printable ASCII but the colon), kept to what we use.
+_HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+#: One header, folded: printable ASCII lines, each after the first starting with space or tab.
+_ONE_HEADER = re.compile(rb"[!-9;-~]+:[ \t!-~]*(?:\r\n[ \t][ \t!-~]*)*\r\n")
+#: Characters an address in a header must not hold (they would start another address).
+_ADDRESS_UNSAFE = re.compile(r'[\s<>,;:"()\\\[\]]')
 
 
 class WirePolicy(EmailPolicy):
@@ -52,18 +66,54 @@ def build_message(
 ) -> EmailMessage:
     """A multipart/alternative message to one person, both parts quoted-printable."""
     message = EmailMessage(policy=POLICY)
-    message["From"] = Address(from_name, addr_spec=from_email) if from_name else from_email
-    message["To"] = Address(to_name, addr_spec=to) if to_name else to
-    message["Subject"] = email.subject
+    message["From"] = mailbox("From", from_name, from_email)
+    message["To"] = mailbox("To", to_name, to)
+    message["Subject"] = header_value("Subject", email.subject)
     if reply_to:
-        message["Reply-To"] = reply_to
+        message["Reply-To"] = mailbox("Reply-To", "", reply_to)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=from_email.rsplit("@", 1)[-1])
     for name, value in (headers or {}).items():
-        message[name] = value
+        if not _HEADER_NAME.fullmatch(name):
+            raise UnsafeHeader(f"{name!r} is not a header name")
+        message[name] = header_value(name, value)
     message.set_content(email.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(email.html, subtype="html", charset="utf-8", cte="quoted-printable")
     return message
+
+
+def mailbox(header: str, name: str, address: str) -> Address:
+    """One address with an optional display name, both checked to stay on their line."""
+    header_value(header, name)
+    header_value(header, address)
+    if _ADDRESS_UNSAFE.search(address) or address.count("@") != 1:
+        raise UnsafeHeader(f"the {header} header's address is not one address: {address!r}")
+    local, domain = address.split("@")
+    return Address(name, username=local, domain=domain)
+
+
+def wire_bytes(message: EmailMessage) -> bytes:
+    """The message as sent (CRLF), refused unless each header is one line, folded.
+
+    The last guard against header injection, whatever the email package does: every
+    header of ``message`` must be written as one logical line (continuation lines start
+    with a space or tab) with no other line break, and the bytes must start with exactly
+    those headers and the blank line that ends them.
+    """
+    raw = message.as_bytes(policy=POLICY)
+    block = []
+    for name, value in message.raw_items():
+        folded = POLICY.fold_binary(name, value)
+        if not _ONE_HEADER.fullmatch(folded):
+            first = folded.split(b"\r\n")[1:2] or [b""]
+            stray = first[0].split(b":", 1)[0].decode("ascii", "replace")
+            raise UnsafeHeader(
+                f"the {name} header would not stay on its line (a stray line: {stray[:40]!r})"
+            )
+        block.append(folded)
+    if not raw.startswith(b"".join(block) + b"\r\n"):
+        raise UnsafeHeader("the message's headers would not be the ones written")
+    return raw
 
 
 def compose(

@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from newsletter_cli.errors import InputError
-from newsletter_cli.fieldhints import known_fields, nearest
+from newsletter_cli.errors import InputError, raise_all
+from newsletter_cli.fieldhints import known_fields, lookalike, other_kinds_with, synonym
 from newsletter_cli.yamlhints import explain
 
 M = TypeVar("M", bound=BaseModel)
@@ -220,25 +220,29 @@ def register_union_tags(*tags: str) -> None:
     _UNION_TAGS.update(dict.fromkeys(tags))
 
 
-def _first_error(errors: list[Any]) -> Any:
-    """The error to report: the first, unless it is a missing field beside an unknown one.
+def _without_doubles(errors: list[Any]) -> list[Any]:
+    """The errors to report: a missing field beside an unknown one is left out.
 
     ``titel: ...`` makes both "title is missing" and "titel is not a field"; the second
     names the line to fix.
     """
-    first = errors[0]
-    if first["type"] == "missing":
-        parent = _strip_tags(first["loc"])[:-1]
-        for err in errors[1:]:
-            if err["type"] == "extra_forbidden" and _strip_tags(err["loc"])[:-1] == parent:
-                return err
-    return first
+    unknown = {_strip_tags(e["loc"])[:-1] for e in errors if e["type"] == "extra_forbidden"}
+    return [
+        e for e in errors
+        if not (e["type"] == "missing" and _strip_tags(e["loc"])[:-1] in unknown)
+    ]  # fmt: skip
 
 
 def _unknown_field(model: type[BaseModel], data: Any, loc: tuple[str | int, ...]) -> str:
     """'is not a field here' and the field it most likely meant (or the ones allowed)."""
     fields = known_fields(model, data, loc) or []
-    guess = nearest(str(loc[-1]), fields) if loc else None
+    name = str(loc[-1]) if loc else ""
+    guess = synonym(name, fields)
+    kinds = other_kinds_with(model, data, loc) if loc else []
+    if guess is None and kinds:
+        here = _get(_node_at(data, loc[:-1]), "kind")
+        return _belongs_to(kinds, here)
+    guess = guess or lookalike(name, fields)
     if guess is not None:
         return f"is not a field here: did you mean {guess!r}?"
     shown = [f for f in fields if f not in ("kind", "only_for")] + (
@@ -249,16 +253,132 @@ def _unknown_field(model: type[BaseModel], data: Any, loc: tuple[str | int, ...]
     return "is not a field here (check the spelling)"
 
 
-def validate(model: type[M], data: Any, path: Path) -> M:
-    """Validate parsed YAML against a pydantic model; the first error becomes an InputError."""
+def _belongs_to(kinds: list[str], here: Any) -> str:
+    """(deadline:) 'belongs to event blocks (kind: event), not article blocks'."""
+    listed = " or ".join(kinds)
+    which = " or ".join(f"kind: {k}" for k in kinds)
+    return f"belongs to {listed} blocks ({which})" + (f", not {here} blocks" if here else "")
+
+
+def _not_a_list(data: Any, loc: tuple[str | int, ...]) -> str:
+    """A list written without its '- ': say so, with the line as it should start."""
+    name = str(loc[-1]) if loc else "this"
+    item = ITEM_NAMES.get(name, "item")
+    value = _node_at(data, loc)
+    if isinstance(value, dict) and value:
+        first = next(iter(value))
+        return (f"{name} must be a list: put '- ' before each {item}, e.g. '- {first}: ...', "
+                f"with the {item}'s other fields lined up under {first!r}")  # fmt: skip
+    brackets = f", or all in brackets: {name}: [{value}]" if isinstance(value, str) else ""
+    return (f"{name} must be a list: write each {item} on a line of its own starting with '- '"
+            + brackets)  # fmt: skip
+
+
+def _not_fields(loc: tuple[str | int, ...], value: Any) -> str:
+    """A link written as a bare address, or another item that needs 'field: value' lines."""
+    in_list = len(loc) > 1 and isinstance(loc[-1], int)
+    name = str(loc[-2]) if in_list else str(loc[-1]) if loc else ""
+    item = ITEM_NAMES.get(name, "this")
+    if item == "link" and isinstance(value, str):
+        return (f"a link needs its text and its address: write '- text: \"...\"' and, lined up "
+                f"under 'text', 'url: \"{value}\"'")  # fmt: skip
+    return f"{'a ' + item if item != 'this' else 'this'} must be a set of 'field: value' lines"
+
+
+#: What one item of a list is called in messages: 'blocks' -> 'block 4'.
+ITEM_NAMES = {"blocks": "block", "events": "event", "people": "person", "sessions": "session",
+              "links": "link", "only_for": "name"}  # fmt: skip
+
+
+def _get(node: Any, key: str | int) -> Any:
+    """``node[key]`` for parsed YAML (a dict or list) or a model's field; None if absent."""
     try:
-        return model.model_validate(data)
+        if isinstance(node, (dict, list)):
+            return node[key]  # type: ignore[index]
+        return getattr(node, key, None) if isinstance(key, str) else None
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _node_at(data: Any, loc: Loc) -> Any:
+    node = data
+    for key in loc:
+        node = _get(node, key)
+    return node
+
+
+def _item_label(name: str, item: Any) -> str:
+    """'block 4 (event "Care Leavers Workshop")', 'link 2 ("Book")', 'person 1 ("Ann")'."""
+    title = next((t for k in ("heading", "title", "name", "text", "label")
+                  if isinstance(t := _get(item, k), str) and t.strip()), "")  # fmt: skip
+    title = "".join(c for c in " ".join(title.split()) if c.isprintable())  # no U+FFFE...
+    title = f'"{title[:47]}..."' if len(title) > 50 else f'"{title}"' if title else ""
+    kind = _get(item, "kind") if name == "blocks" else None
+    kind = kind if isinstance(kind, str) and kind else ""
+    about = " ".join(p for p in (kind, title) if p)
+    return f" ({about})" if about else ""
+
+
+def describe_place(data: Any, loc: Loc) -> str:
+    """Where ``loc`` is, in words: ('blocks', 3, 'deadline') ->
+    'block 4 (event "Care Leavers Workshop"), deadline' (numbered from 1, as people count).
+
+    ``data`` is the parsed YAML or the validated model, for the kinds and headings.
+    """
+    parts: list[str] = []
+    node = data
+    keys: list[str] = []
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            name = str(loc[index - 1]) if index else ""
+            if keys and keys[-1] == name:
+                keys.pop()
+            if keys:
+                parts.append(".".join(keys))
+                keys = []
+            node = _get(node, part)
+            item = ITEM_NAMES.get(name, f"{name} item" if name else "item")
+            parts.append(f"{item} {part + 1}{_item_label(name, node)}")
+        else:
+            keys.append(str(part))
+            node = _get(node, part)
+    if keys:
+        parts.append(".".join(keys))
+    return ", ".join(parts)
+
+
+def _problem(model: type[BaseModel], data: Any, err: Any, path: Path) -> InputError:
+    """One validation error as ``path:line: place: what is wrong``."""
+    loc = _strip_tags(err["loc"])
+    message = _message(err)
+    if err["type"] == "extra_forbidden":
+        message = _unknown_field(model, data, loc)
+    elif err["type"] == "list_type":
+        message = _not_a_list(data, loc)
+    elif err["type"] == "model_type":
+        message = _not_fields(loc, err.get("input"))
+    elif err["type"] == "bool_parsing":
+        message = f"write true or false (got {err.get('input')!r})"
+    field = describe_place(data, loc)
+    text = f"{field}: {message}" if field else message
+    return InputError(text, path=path, line=line_of(data, loc))
+
+
+def validate_all(model: type[M], data: Any, path: Path) -> tuple[M | None, list[InputError]]:
+    """Validate parsed YAML against a pydantic model: (the model, []) or (None, every
+    mistake as an InputError naming its line, in line order)."""
+    try:
+        return model.model_validate(data), []
     except ValidationError as exc:
-        err = _first_error(exc.errors())
-        loc = _strip_tags(err["loc"])
-        field = describe_loc(loc)
-        message = _message(err)
-        if err["type"] == "extra_forbidden":
-            message = _unknown_field(model, data, loc)
-        text = f"{field}: {message}" if field else message
-        raise InputError(text, path=path, line=line_of(data, loc)) from None
+        found = [_problem(model, data, e, path) for e in _without_doubles(exc.errors())]
+        unique = list({str(p): p for p in found}.values())
+        return None, sorted(unique, key=lambda p: p.line or 0)
+
+
+def validate(model: type[M], data: Any, path: Path) -> M:
+    """Validate parsed YAML against a pydantic model; every mistake is reported at once
+    (InputError for one, InputErrors for several)."""
+    result, problems = validate_all(model, data, path)
+    raise_all(problems)
+    assert result is not None
+    return result

@@ -20,6 +20,19 @@ SEPTEMBER = "issues/2025-09-regional-update.yaml"
 APRIL = "issues/2025-04-regional-update.yaml"
 
 
+#: Tests that need a program Debian's packages give (`make test` installs them), by the
+#: fixture they take; CI on Windows and macOS deselects these markers (pyproject.toml).
+NEEDS_BY_FIXTURE = {"pg_cluster": "postgres", "pg_url": "postgres", "browser": "browser"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the system program its fixtures need, before ``-m`` selects."""
+    for item in items:
+        for fixture in set(getattr(item, "fixturenames", ())) & NEEDS_BY_FIXTURE.keys():
+            item.add_marker(NEEDS_BY_FIXTURE[fixture])
+
+
 @pytest.fixture
 def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the repository's sample issues, recipients, config and the built-in
@@ -37,6 +50,27 @@ def project_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("SENDGRID_API_KEY", raising=False)
     monkeypatch.delenv("SENDGRID_API_HOST", raising=False)
     return root
+
+
+@pytest.fixture(autouse=True)
+def keychain(tmp_path_factory, monkeypatch: pytest.MonkeyPatch):
+    """Every test gets its own keychain (keyrings.alt's file backend in a temporary folder)
+    and Microsoft 365 token cache: no test ever reads or writes the real ones. Subprocesses
+    get the same through PYTHON_KEYRING_BACKEND and XDG_DATA_HOME."""
+    import keyring.core
+    from keyrings.alt.file import PlaintextKeyring
+
+    folder = tmp_path_factory.mktemp("keychain")
+    backend = PlaintextKeyring()
+    backend.file_path = str(folder / "python_keyring" / "keyring_pass.cfg")
+    monkeypatch.setattr(keyring.core, "_keyring_backend", backend)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    monkeypatch.setenv("NEWSLETTER_TOKEN_CACHE", str(folder / "microsoft365.bin"))
+    for name in ("SENDGRID_API_KEY", "NEWSLETTER_SMTP_PASSWORD",
+                 "NEWSLETTER_MICROSOFT_LOGIN_HOST"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    return backend
 
 
 @pytest.fixture(scope="session")

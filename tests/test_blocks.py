@@ -82,7 +82,9 @@ def test_button_checks_its_link(project):
 def test_button_refuses_a_bad_scheme(project):
     with pytest.raises(InputError) as caught:
         load_issue(write(project, "  - kind: button\n    text: Go\n    url: javascript:alert(1)\n"))
-    assert str(caught.value).startswith(f"{project.root}/issues/b.yaml:8: blocks[1].url: a link")
+    assert str(caught.value).startswith(
+        f'{project.root}/issues/b.yaml:8: block 1 (button "Go"), url: a link'
+    )
 
 
 # --- quote ---------------------------------------------------------------------------------
@@ -182,14 +184,15 @@ def test_people_check_photos_and_text(project):
 def test_people_contact_must_be_an_address(project):
     with pytest.raises(InputError) as caught:
         load_issue(write(project, PEOPLE.replace("natalie.bevan@example.org", "Natalie")))
-    assert ":17: blocks[1].people[2].contact: not an email address" in str(caught.value)
+    assert (':17: block 1 (people "New appointments"), person 2 ("Natalie Bevan"), contact: '
+            "not an email address") in str(caught.value)
 
 
 def test_unknown_kind_lists_every_kind(project):
     with pytest.raises(InputError) as caught:
         load_issue(write(project, "  - kind: picture\n    src: x\n"))
     message = str(caught.value)
-    assert ":6: blocks[1]: unknown block kind 'picture'" in message
+    assert ":6: block 1 (picture): unknown block kind 'picture'" in message
     for kind in ("callout", "button", "quote", "image", "people"):
         assert kind in message
 
@@ -268,13 +271,13 @@ def test_a_declared_kind_loads_renders_and_lists_in_contents(project, declared):
 
 def test_a_declared_kind_is_validated_like_a_built_in_one(project, declared):
     cases = {
-        ISSUE_VACANCY.replace('    closing: "2025-10-23"\n', ""): (6, "blocks[1].closing: is required"),
+        ISSUE_VACANCY.replace('    closing: "2025-10-23"\n', ""): (6, "closing: is required"),
         ISSUE_VACANCY.replace("2025-10-23", "2025-10-32"): (9, "closing: not a real date"),
         ISSUE_VACANCY.replace('"2025-10-23"', '"2025-10-23 10:00"'): (9, "closing: write a date"),
         ISSUE_VACANCY.replace('"2025-10-30 14:00"', '"2025-10-30"'): (10, "interview: write a date and time"),
         ISSUE_VACANCY.replace("https://example.org/apply", "ftp://x"): (11, "apply: a link must start"),
         ISSUE_VACANCY + "    salary: lots\n": (13, "salary: is not a field here"),
-        ISSUE_VACANCY.replace("tags: [send, secondment]", "tags: send"): (12, "tags: input should be a valid list"),
+        ISSUE_VACANCY.replace("tags: [send, secondment]", "tags: send"): (12, "tags: tags must be a list: write each item on a line of its own starting with '- ', or all in brackets: tags: [send]"),
     }
     for text, (line, words) in cases.items():
         path = write(project, text)

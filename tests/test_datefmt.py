@@ -14,6 +14,7 @@ from newsletter_cli.datefmt import (
     format_session,
     format_time,
     format_time_range,
+    parse_day,
 )
 from newsletter_cli.issue import load_issue
 from newsletter_cli.issue_types import EventDetails, Session
@@ -126,3 +127,24 @@ def test_sample_issue_events_read_as_the_seed_says():
         "Tuesday 14 October 2025, 10am to midday"
     )
     assert whens["Regional Safeguarding Conference"] == "Thursday 27 November 2025"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2027-02-31", "2027-02-31 is not a real date: February 2027 has 28 days"),
+        ("2028-02-30", "2028-02-30 is not a real date: February 2028 has 29 days"),
+        ("2027-04-31", "2027-04-31 is not a real date: April 2027 has 30 days"),
+        ("2027-13-01", "2027-13-01 is not a real date: a year has 12 months, not 13"),
+        ("next friday", "'next friday' is not a date: write it as YYYY-MM-DD, e.g. 2027-02-26"),
+    ],
+)
+def test_parse_day_says_why_a_date_is_not_one(text, message):
+    with pytest.raises(ValueError) as caught:
+        parse_day(text)
+    assert str(caught.value) == message
+
+
+def test_parse_day_reads_a_real_date():
+    assert parse_day("2028-02-29") == date(2028, 2, 29)
+    assert parse_day(" 2027-02-26 ") == date(2027, 2, 26)

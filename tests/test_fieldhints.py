@@ -15,44 +15,45 @@ HEAD = 'title: "T"\nissue_date: "2025-10-17"\nsubject: "S"\nblocks:\n'
 CASES = {
     "venue on an event": (
         '  - kind: event\n    title: "Workshop"\n    venue: "Room 1"\n',
-        "blocks[1].venue: is not a field here: did you mean 'location'?", 7),
+        "block 1 (event \"Workshop\"), venue: is not a field here: did you mean 'location'?", 7),
     "a typo on an event in a list": (
         '  - kind: events\n    events:\n      - title: "Seminar"\n        deadine: "2025-10-20"\n',
-        "blocks[1].events[1].deadine: is not a field here: did you mean 'deadline'?", 8),
+        "block 1 (events), event 1 (\"Seminar\"), deadine: is not a field here: did you mean 'deadline'?", 8),
     "price on an event": (
         '  - kind: event\n    title: "Workshop"\n    price: "Free"\n',
-        "blocks[1].price: is not a field here: did you mean 'cost'?", 7),
+        "block 1 (event \"Workshop\"), price: is not a field here: did you mean 'cost'?", 7),
     "link on a link": (
         '  - kind: article\n    heading: "H"\n    body: "B"\n    links:\n'
         '      - text: "More"\n        link: "https://example.org/"\n',
-        "blocks[1].links[1].link: is not a field here: did you mean 'url'?", 10),
+        "block 1 (article \"H\"), link 1 (\"More\"), link: is not a field here: did you mean 'url'?", 10),
     "title on an article": (
         '  - kind: article\n    title: "H"\n    body: "B"\n',
-        "blocks[1].title: is not a field here: did you mean 'heading'?", 6),
+        "block 1 (article \"H\"), title: is not a field here: did you mean 'heading'?", 6),
     "a typo in a person": (
         '  - kind: people\n    people:\n      - name: "Ann"\n        organization: "Dudley"\n',
-        "blocks[1].people[1].organization: is not a field here: did you mean 'organisation'?", 8),
+        "block 1 (people), person 1 (\"Ann\"), organization: is not a field here: did you mean 'organisation'?", 8),
     "a typo on a callout": (
         '  - kind: callout\n    bdy: "B"\n',
-        "blocks[1].bdy: is not a field here: did you mean 'body'?", 6),
+        "block 1 (callout), bdy: is not a field here: did you mean 'body'?", 6),
     "a typo on a button": (
         '  - kind: button\n    text: "Go"\n    ulr: "https://example.org/"\n',
-        "blocks[1].ulr: is not a field here: did you mean 'url'?", 7),
+        "block 1 (button \"Go\"), ulr: is not a field here: did you mean 'url'?", 7),
     "a typo on a quote": (
         '  - kind: quote\n    text: "Words"\n    auther: "Ann"\n',
-        "blocks[1].auther: is not a field here: did you mean 'author'?", 7),
+        "block 1 (quote \"Words\"), auther: is not a field here: did you mean 'author'?", 7),
     "a typo on an image": (
         '  - kind: image\n    src: "https://example.org/a.png"\n    alt_text: "A"\n',
-        "blocks[1].alt_text: is not a field here: did you mean 'alt'?", 7),
+        "block 1 (image), alt_text: is not a field here: did you mean 'alt'?", 7),
     "a typo on a foreword": (
         '  - kind: foreword\n    heading: "H"\n    author: "A"\n    body: "B"\n    signoff: "Best"\n',
-        "blocks[1].signoff: is not a field here: did you mean 'sign_off'?", 9),
+        "block 1 (foreword \"H\"), signoff: is not a field here: did you mean 'sign_off'?", 9),
     "a misspelt top-level field": (
         '  - kind: callout\n    body: "B"\n',
         "titel: is not a field here: did you mean 'title'?", 1),
     "nothing like it": (
         '  - kind: callout\n    body: "B"\n    zzz: 1\n',
-        "blocks[1].zzz: is not a field here (the fields here: heading, body, links, only_for)",
+        "block 1 (callout), zzz: is not a field here (the fields here: heading, body, links, "
+        "only_for)",
         7),
 }
 
@@ -80,7 +81,8 @@ def test_a_declared_kind_suggests_its_own_fields(invoke, project_dir):
                      encoding="utf-8")  # fmt: skip
     result = invoke("check", "issues/x.yaml")
     assert result.exit_code == 2
-    assert ("issues/x.yaml:7: blocks[1].closng: is not a field here: did you mean 'closing'?"
+    assert ("issues/x.yaml:7: block 1 (vacancy \"Co-ordinator\"), closng: is not a field here: "
+            "did you mean 'closing'?"
             in result.output)  # fmt: skip
 
 

@@ -89,12 +89,12 @@ def test_the_clean_issue_sends(invoke, project_dir):
 @pytest.mark.parametrize(
     ("field", "value", "line", "words"),
     [
-        ("src", "javascript:alert(1)", 12, "blocks[1].image.src: a javascript: address"),
+        ("src", "javascript:alert(1)", 12, 'block 1 (article "News"), image.src: a javascript: address'),
         ("src", "JavaScript:alert(1)", 12, "a javascript: address is not allowed"),
-        ("src", '"java\\tscript:alert(1)"', 12, "blocks[1].image.src: has a control character (U+0009)"),
+        ("src", '"java\\tscript:alert(1)"', 12, 'block 1 (article "News"), image.src: has a control character (U+0009)'),
         ("src", "data:image/png;base64,iVBORw0KGgo=", 12, "a data: address is not allowed"),
         ("src", "file:///etc/passwd", 12, "a file: address is not allowed"),
-        ("href", "javascript:alert(1)", 14, "blocks[1].image.href: a javascript: address"),
+        ("href", "javascript:alert(1)", 14, 'block 1 (article "News"), image.href: a javascript: address'),
         ("href", "data:text/html,<script>x</script>", 14, "a data: address is not allowed"),
         ("view_online_url", "javascript:alert(1)", 6, "view_online_url: a javascript:"),
         ("view_online_url", "images/web.html", 6, "write a full address starting with https://"),
@@ -161,7 +161,7 @@ def test_a_nul_written_as_an_escape_is_refused(invoke, project_dir):
     write_issue(project_dir, clean_issue(body='"See the\\0 programme."'))
     assert_refused(
         send(invoke), project_dir, f"{ISSUE}:10",
-        "blocks[1].body: has a control character (U+0000)",
+        'block 1 (article "News"), body: has a control character (U+0000)',
     )  # fmt: skip
 
 
@@ -298,7 +298,7 @@ def test_markdown_nested_past_the_limit_is_refused_not_crashing(project_dir):
         result = _python("-m", "newsletter_cli", *command, cwd=project_dir)
         assert result.returncode == 2, result.stderr
         assert result.stderr.startswith(
-            f"error: {ISSUE}:10: blocks[1].body: the Markdown is nested {CRASH_DEPTH + 1} deep"
+            f'error: {ISSUE}:10: block 1 (article "News"), body: the Markdown is nested {CRASH_DEPTH + 1} deep'
         ), result.stderr
     assert not (project_dir / "outbox").exists()
     assert not (project_dir / ".newsletter" / "journal.sqlite").exists()

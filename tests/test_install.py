@@ -4,11 +4,13 @@ The wheel is built from a copy of the sources (setuptools, no build isolation, n
 and installed into a new virtual environment with no access to this repository. Its
 dependencies come from the project's own .venv through a .pth file, so the test needs
 nothing beyond what `make test` installed. Then `newsletter init` makes a folder and
-build, check, publish, preview --screenshot and send --backend outbox work there.
+build, check, publish, send --backend outbox and (with a browser) preview --screenshot
+work there; the wheel's metadata is what a package index shows.
 """
 
 from __future__ import annotations
 
+import email
 import os
 import shutil
 import subprocess
@@ -45,20 +47,20 @@ def installed(tmp_path_factory) -> tuple[Path, dict[str, str]]:
         root / "dist", "./src", cwd=root, env=env)  # fmt: skip
     wheel = next((root / "dist").glob("newsletter-*.whl"))
     run(sys.executable, "-m", "venv", "--without-pip", root / "venv", cwd=root, env=env)
-    python = root / "venv" / "bin" / "python"
+    bin_dir = root / "venv" / ("Scripts" if os.name == "nt" else "bin")
+    python = bin_dir / "python"
     site = run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
                cwd=root, env=env).stdout.strip()  # fmt: skip
     deps = Path(typer.__file__).resolve().parent.parent  # this .venv's site-packages
     Path(site, "project-dependencies.pth").write_text(f"{deps}\n", encoding="utf-8")
     run(*pip, "--python", python, "install", "--no-deps", "--no-index", "-q", wheel,
         cwd=root, env=env)  # fmt: skip
-    bin_dir = root / "venv" / "bin"
     env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", HOME=str(root / "home"),
                XDG_CACHE_HOME=str(root / "cache"), COLUMNS="100")  # fmt: skip
     return bin_dir, env
 
 
-def test_init_then_build_check_send_publish_preview_outside_the_repository(installed, tmp_path):
+def test_init_then_build_check_send_publish_outside_the_repository(installed, tmp_path):
     bin_dir, env = installed
     newsletter = bin_dir / "newsletter"
     where = run(bin_dir / "python", "-c", "import newsletter_cli; print(newsletter_cli.__file__)",
@@ -79,8 +81,6 @@ def test_init_then_build_check_send_publish_preview_outside_the_repository(insta
     assert "ready to send (0 errors, 0 warnings" in checked
     published = run(newsletter, "publish", "--all", cwd=folder, env=env).stdout
     assert "Published 1 issue(s)" in published and (folder / "site" / "feed.xml").is_file()
-    shots = run(newsletter, "preview", issue, "--screenshot", "shots", cwd=folder, env=env)
-    assert len(list((folder / "shots").glob("*.png"))) == 2, shots.stdout
     sent = run(newsletter, "send", issue, "--list", "everyone", "--backend", "outbox", "--yes",
                "--no-link-check", cwd=folder, env=env).stdout  # fmt: skip
     assert "Nothing left this machine: 11 email file(s)" in sent
@@ -91,6 +91,40 @@ def test_init_then_build_check_send_publish_preview_outside_the_repository(insta
     shutil.rmtree(folder / "templates")
     again = run(newsletter, "build", issue, "--out", "again", cwd=folder, env=env).stdout
     assert "Built Regional Update" in again and (folder / "again" / "index.html").is_file()
+
+
+@pytest.mark.browser
+def test_preview_screenshot_from_the_installed_tool(installed, tmp_path):
+    bin_dir, env = installed
+    run(bin_dir / "newsletter", "init", "team-news", cwd=tmp_path, env=env)
+    folder = tmp_path / "team-news"
+    issue = next((folder / "issues").glob("*.yaml")).relative_to(folder)
+    shots = run(bin_dir / "newsletter", "preview", issue, "--screenshot", "shots", cwd=folder,
+                env=env)  # fmt: skip
+    assert len(list((folder / "shots").glob("*.png"))) == 2, shots.stdout
+
+
+def test_the_wheel_carries_what_an_index_shows(installed):
+    bin_dir, _ = installed
+    wheel = next(bin_dir.parent.parent.glob("dist/newsletter-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        meta = email.message_from_bytes(archive.read(name))
+    assert meta["Name"] == "newsletter" and meta["Version"]
+    assert meta["Summary"].startswith("Build, preview and send an email newsletter")
+    assert meta["Description-Content-Type"] == "text/markdown"
+    assert meta.get_payload().startswith("# ")  # the README, as the long description
+    assert meta["License-Expression"] == "LicenseRef-Proprietary"  # until the team picks one
+    classifiers = meta.get_all("Classifier")
+    assert "Private :: Do Not Upload" in classifiers  # PyPI refuses it by mistake
+    for system in ("Microsoft :: Windows", "MacOS", "POSIX :: Linux"):
+        assert f"Operating System :: {system}" in classifiers
+    assert {u.split(",")[0] for u in meta.get_all("Project-URL")} >= {"Homepage", "Source"}
+    requires = meta.get_all("Requires-Dist")
+    assert 'playwright<2,>=1.45; extra == "screenshots"' in requires
+    assert not any(r.startswith(("playwright", "psycopg")) and "extra ==" not in r
+                   for r in requires)  # fmt: skip
+    assert "icalendar<8,>=6.1" in requires
 
 
 def test_the_wheel_lists_the_template_once(installed):

@@ -61,13 +61,13 @@ BROKEN = {
     "missing field": (
         MINIMAL.replace("    heading: News\n", ""),
         6,
-        "blocks[1].heading: is required",
+        "block 1 (article), heading: is required",
     ),
     "bad date": (MINIMAL.replace("2025-09-22", "2025-09-31"), 14, "deadline: not a real date"),
     "bad date-time": (
         MINIMAL.replace('"2025-10-15 09:30"', '"15/10/2025"'),
         12,
-        "start: write a date",
+        'start: write it as "2025-10-15"',
     ),
     "unknown kind": (
         MINIMAL.replace("kind: article", "kind: artcle"),

@@ -33,12 +33,13 @@ def with_value(project_dir, anchor: str, replacement: str):
         (
             'heading: "Upcoming Conferences and Events"',
             'heading: "Upcoming{c} Events"',
-            "blocks[6].heading",
+            'block 6 (events "Upcoming Events"), heading',
         ),
         (
             '- title: "Participation Conference"',
             '- title: "Participation{c} Conference"',
-            "blocks[6].events[5].title",
+            'block 6 (events "Upcoming Conferences and Events"), event 5 ("Participation '
+            'Conference"), title',
         ),
     ],
 )

@@ -84,7 +84,7 @@ SEPTEMBER_FACTS = [
     "survey",
     "lived experience of autism",
     "social care, health and education",
-    "click here",
+    "For more details",  # its lone link, now a button without "click here"
     # Care Leavers Policy Workshop
     "Care Leavers Policy Workshop convened by the Rees Centre",
     "14 October 2025",
@@ -124,7 +124,7 @@ SEPTEMBER_FACTS = [
     "practice educators",
     "helping professions",
     "Everyone is welcome",
-    "follow this link",
+    "More details",  # "More details: follow this link", now a button
     "Register for a place",
     "Webinar on Parenting disabled children and young people and those with Special "
     "Educational Needs",

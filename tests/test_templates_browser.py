@@ -8,6 +8,7 @@ no sideways scrolling, no text under 14 px, and readable contrast in dark mode.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,9 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "test-output" / "screenshots"
 SAMPLES = ["2025-09-regional-update", "2025-04-regional-update"]
+AXE = REPO / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+#: What Gmail removes: every `position` and `clip` declaration, inline or in <style>.
+GMAIL_STRIPS = re.compile(r"(?<![\w-])(position|clip)\s*:[^;\"}]*;?", re.IGNORECASE)
 
 #: Every visible element with text of its own: its font size and colours as Chromium computes them.
 TEXT_STYLES = """() => {
@@ -71,7 +75,7 @@ def built(tmp_path_factory):
     from newsletter_cli.project import Project
 
     root = tmp_path_factory.mktemp("project")
-    for part in ("issues", "recipients", "newsletter.toml"):
+    for part in ("issues", "recipients", "images", "newsletter.toml"):
         source = REPO / part
         if source.is_dir():
             shutil.copytree(source, root / part)
@@ -180,3 +184,99 @@ def test_columns_stack_on_a_phone(browser, built):
 def test_screenshots_folder_is_git_ignored():
     ignored = (REPO / ".gitignore").read_text(encoding="utf-8").split()
     assert "test-output/" in ignored
+
+
+def gmail_view(page, result) -> None:
+    """The built email as Gmail shows it: without `position` or `clip` anywhere."""
+    html = (result.folder / "index.html").read_text(encoding="utf-8")
+    stripped = GMAIL_STRIPS.sub("", html)
+    assert "position" not in stripped and "clip:" not in stripped
+    page.set_content(stripped, timeout=30_000)
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+@pytest.mark.parametrize("width", [320, 375])
+def test_hidden_text_stays_hidden_when_gmail_strips_position(browser, built, name, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    try:
+        gmail_view(page, built[name])
+        overflow = page.evaluate(
+            "() => document.scrollingElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{overflow}px of horizontal scrolling at {width}px"
+        hidden = page.locator(".vh")
+        assert hidden.count() >= 6
+        for index in range(hidden.count()):
+            span = hidden.nth(index)
+            box = span.bounding_box()
+            assert box["width"] <= 1 and box["height"] <= 1, (span.inner_text(), box)
+            assert span.evaluate("e => getComputedStyle(e).overflow") == "hidden"
+        for link in page.locator(".cal a").all():  # only the word shows: "Outlook", not the event
+            assert link.bounding_box()["width"] < 80, link.inner_text()
+        assert page.get_by_role("link", name=re.compile(r"^Add .+ to Outlook calendar$")).count()
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_calendar_row_wraps_whole_at_320(browser, built, name):
+    page = browser.new_page(viewport={"width": 320, "height": 800})
+    try:
+        page.goto((built[name].folder / "index.html").as_uri())
+        rows = page.locator("p.cal")
+        assert rows.count() >= 1
+        for row in rows.all():
+            tops = [round(link.bounding_box()["y"]) for link in row.locator("a").all()]
+            assert len(tops) == 3 and len(set(tops)) == 1, (row.inner_text(), tops)
+            lines = [line.strip() for line in row.inner_text().split("\n")]
+            assert not any(line.startswith("\u00b7") for line in lines), lines
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_logo_alt_text_readable_with_images_blocked(browser, built, name):
+    page = browser.new_page(viewport={"width": 600, "height": 800})
+    blocked = []
+    page.route("**/*", lambda route: (blocked.append(route.request.url), route.abort())
+               if route.request.resource_type == "image" else route.continue_())  # fmt: skip
+    try:
+        page.goto((built[name].folder / "index.html").as_uri())
+        img = page.locator("img").first
+        page.wait_for_function("() => document.images[0].complete", timeout=10_000)
+        assert blocked and img.evaluate("e => e.naturalWidth") == 0  # the image did not load
+        style = img.evaluate(
+            "e => { const s = getComputedStyle(e); return {color: s.color, font: s.fontFamily,"
+            " size: parseFloat(s.fontSize), weight: s.fontWeight}; }"
+        )
+        header = img.evaluate(
+            "e => { for (let n = e; n; n = n.parentElement) { const c = "
+            "getComputedStyle(n).backgroundColor; if (!c.endsWith(', 0)')) return c; } }"
+        )
+        ratio = contrast(_rgb(style["color"]), _rgb(header))
+        assert ratio >= 4.5, (style, header, ratio)
+        assert style["font"].startswith("Arial") and style["size"] >= 14
+        assert img.bounding_box()["height"] > 0
+    finally:
+        page.close()
+
+
+def _rgb(css: str) -> list[float]:
+    return [float(n) for n in re.findall(r"[\d.]+", css)[:3]]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+@pytest.mark.parametrize("width", [375, 600])
+def test_axe_core_finds_no_violations(browser, built, name, width):
+    assert AXE.is_file(), "axe-core is missing: run `make axe` (npm install in tests/a11y)"
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto((built[name].folder / "index.html").as_uri())
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run(document)).violations.map("
+            "v => [v.id, v.impact, v.nodes.length, v.nodes[0].html.slice(0, 120)])"
+        )
+        assert violations == []
+    finally:
+        page.close()

@@ -14,14 +14,15 @@ from datetime import date
 from newsletter_cli import markdown
 from newsletter_cli.blocks import Block, EventBlock, Events
 from newsletter_cli.checks.dates import _first_day, _heading, _last_day, date_findings, london_today
-from newsletter_cli.config import Config
-from newsletter_cli.findings import Finding, Findings
+from newsletter_cli.config import Config, _key_line, load_config
+from newsletter_cli.findings import Finding, Findings, file_order
 from newsletter_cli.issue import Issue
 from newsletter_cli.issue_types import EventDetails, Link, Model, is_placeholder
 from newsletter_cli.project import Project
 from newsletter_cli.recipients import load_roster, tag_key
 from newsletter_cli.render import render_email
 from newsletter_cli.site.checks import site_findings
+from newsletter_cli.sourcefile import read_text
 
 GMAIL_CLIP_BYTES = 102 * 1024
 SUBJECT_MAX = 60
@@ -193,6 +194,25 @@ def _audiences(issue: Issue, project: Project) -> Iterator[Finding]:
                 )
 
 
+def privacy_findings(
+    project: Project, *, test_send: bool = False, config: Config | None = None
+) -> Iterator[Finding]:
+    """No privacy notice to link from the footer: an error for a send to lists (UK GDPR:
+    readers are told how their details are used), a warning for a test send."""
+    if (config or load_config(project)).sender.privacy_url:
+        return
+    path = project.config_path
+    text = read_text(path) if path.is_file() else ""
+    yield Finding(
+        "warning" if test_send else "error",
+        "no privacy notice: set privacy_url in [sender] to the web page that says how your "
+        "organisation uses readers' details (every email's footer links to it)",
+        None,
+        _key_line(text, ("sender", None)),
+        str(path),
+    )
+
+
 def run_checks(
     issue: Issue,
     project: Project,
@@ -211,6 +231,7 @@ def run_checks(
     report.findings.extend(_envelope(issue))
     report.findings.extend(_todos(issue, None))
     report.findings.extend(_audiences(issue, project))
+    report.findings.extend(privacy_findings(project, test_send=test_send, config=config))
     for block in issue.blocks:
         report.findings.extend(_block(issue, block))
     report.findings.extend(date_findings(issue, today or london_today(), test_send=test_send))
@@ -225,4 +246,5 @@ def run_checks(
                 f"{GMAIL_CLIP_BYTES // 1024} KB and hides the rest, unsubscribe link included",
             )
         )
+    report.findings.sort(key=file_order)  # in the order of the file, as a person reads it
     return report

@@ -1,4 +1,8 @@
-"""The Typer application and the one place errors become messages and exit codes."""
+"""The Typer application and the one place errors become messages and exit codes.
+
+Each command module adds its commands to :data:`app` at module level (``@app.command()``);
+the package's ``__init__`` imports them all, in the order of the work.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from rich.cells import cell_len
 from rich.markup import escape
 from typer.core import TyperArgument, TyperGroup
 
@@ -16,14 +21,25 @@ from newsletter_cli.errors import NewsletterError
 
 INTERNAL_ERROR = 70
 INTERRUPTED = 130
+#: What each exit status means, as `newsletter --help` lists them (the README's table too).
+EXIT_CODES = (
+    (0, "done"),
+    (1, "check found errors, or the tool refused (no confirmation, checks failed)"),
+    (2, "an input file or option is wrong (the message names the file and line)"),
+    (3, "delivery stopped, SendGrid refused, or the shared journal cannot be reached"),
+    (INTERNAL_ERROR, "an internal error (NEWSLETTER_DEBUG=1 shows where)"),
+    (INTERRUPTED, "interrupted with Ctrl-C"),
+)
 
 
 def report(exc: BaseException) -> int:
-    """Print one line for ``exc`` (and a hint if it has one); return the exit status."""
+    """Print one line for ``exc`` (one per mistake when a file has several, in line order,
+    each with its hint); return the exit status."""
     if isinstance(exc, NewsletterError):
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
-        if exc.hint:
-            err_console.print(f"[dim]hint:[/] {escape(exc.hint)}", highlight=False)
+        for one in getattr(exc, "problems", [exc]):
+            err_console.print(f"[bold red]error:[/] {escape(str(one))}", highlight=False)
+            if one.hint:
+                err_console.print(f"[dim]hint:[/] {escape(one.hint)}", highlight=False)
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         err_console.print("interrupted: nothing more was done.", highlight=False)
@@ -38,21 +54,85 @@ def report(exc: BaseException) -> int:
     return INTERNAL_ERROR
 
 
+#: The commands in the order of the work, under the heading `newsletter --help` shows them.
+#: A command not named here is listed last, under "Other commands".
+COMMAND_GROUPS = (
+    ("Write an issue", ("init", "new", "import")),
+    ("Check it", ("check", "build", "preview")),
+    ("Send it", ("lists", "send", "history", "cancel")),
+    ("After sending", ("report", "suppressions", "publish")),
+    ("Settings", ("journal", "login", "logout")),
+)
+OTHER_COMMANDS = "Other commands"
+#: The widest the help is written, however wide the terminal (each summary on one line).
+HELP_WIDTH = 120
+
+
+def _usage_name(param: TyperArgument) -> str:
+    """NAME, [NAME] when it may be left out, NAME... for several: never Typer's {NAME}."""
+    name = param.display_name_raw
+    name = name if param.required else f"[{name}]"
+    return name + "..." if param.nargs != 1 else name
+
+
 def _plain_help(command: Any) -> None:
     """Help that reads well: arguments show only their metavar (ISSUE, NAME), not Typer's
-    type label (<path>), and an example is never rewrapped (a wrapped command line breaks
-    at its hyphens, and could not be copied)."""
+    type label (<path>) nor braces ({ISSUE}), and an example is never rewrapped (a wrapped
+    command line breaks at its hyphens, and could not be copied)."""
     for param in getattr(command, "params", ()):
         if isinstance(param, TyperArgument):
             param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+            param._usage_display_name = lambda p=param: _usage_name(p)  # type: ignore[method-assign]
     if command.help:
         command.help = re.sub(r"(^|\n\n)(Examples?:)", "\\1\b\n\\2", command.help)
     for sub in getattr(command, "commands", {}).values():
         _plain_help(sub)
 
 
-class NewsletterGroup(TyperGroup):
-    """Runs every subcommand inside the single error handler."""
+def summary(command: Any) -> str:
+    """A command's whole one-line summary (its first sentence), never cut with '...'."""
+    return command.get_short_help_str(limit=sys.maxsize)
+
+
+class PlainGroup(TyperGroup):
+    """A group whose listing gives each command's whole summary, wrapped, never cut."""
+
+    #: (heading, command names) in the order they are listed; empty: one "Commands" list.
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The commands in the order of :attr:`groups`, then any others as added."""
+        named = [name for _, names in self.groups for name in names if name in self.commands]
+        return named + [name for name in self.commands if name not in named]
+
+    def sections(self, ctx: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(heading, [(command, summary)]) for each group with a visible command."""
+        shown = {
+            name: summary(command)
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
+        }
+        sections = [
+            (heading, [(name, shown.pop(name)) for name in names if name in shown])
+            for heading, names in self.groups
+        ]
+        sections.append((OTHER_COMMANDS if self.groups else "Commands", list(shown.items())))
+        return [(heading, rows) for heading, rows in sections if rows]
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        sections = self.sections(ctx)
+        width = max((cell_len(name) for _, rows in sections for name, _ in rows), default=0)
+        for heading, rows in sections:  # names padded alike: one column through every section
+            with formatter.section(heading):
+                formatter.write_dl([(name + " " * (width - cell_len(name)), about)
+                                    for name, about in rows])  # fmt: skip
+
+
+class NewsletterGroup(PlainGroup):
+    """The `newsletter` command: its commands grouped in the order of the work, each run
+    inside the single error handler."""
+
+    groups = COMMAND_GROUPS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,6 +162,8 @@ app = typer.Typer(
     help="Build, preview and send the Regional Update email newsletter.\n\n"
     "Example: newsletter init my-newsletter, then newsletter build ISSUE in that folder.",
     no_args_is_help=True,
+    epilog="\b\nExit codes:\n" + "\n".join(f"  {code:<4} {about}" for code, about in EXIT_CODES),
+    context_settings={"max_content_width": HELP_WIDTH},
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -93,6 +175,11 @@ def _show_version(value: bool) -> None:
         from newsletter_cli import __version__
 
         print(f"newsletter {__version__}")
+        from newsletter_cli.delivery.signin import sources
+        from newsletter_cli.project import Project
+
+        for what, where in sources(Project.find()):
+            print(f"{what}: {where}")
         raise typer.Exit()
 
 
@@ -108,36 +195,6 @@ def _options(
     """Options that come before the command."""
 
 
-def _register() -> None:
-    from newsletter_cli.cli import (
-        build,
-        history,
-        importing,
-        init,
-        journal,
-        lists,
-        preview,
-        publish,
-        report,
-        send,
-        suppressions,
-    )
-
-    modules = (
-        init, build, importing, lists, send, history, preview, publish, suppressions, report,
-        journal,
-    )
-    for module in modules:
-        module.register(app)
-
-
-_register()
-
-
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="newsletter")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
 from newsletter_cli.cli.params import IssueArg, ListOpt
 from newsletter_cli.errors import CheckFailed, InputError
@@ -21,6 +22,17 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
+def date_option(text: str) -> date:
+    """The day `--date` names; a mistake said in words (exit 2)."""
+    from newsletter_cli.datefmt import parse_day
+
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise InputError(f"--date {exc}") from None
+
+
+@app.command()
 def build(
     issue: IssueArg,
     out: Annotated[
@@ -56,6 +68,7 @@ def build(
         )
 
 
+@app.command()
 def check(
     issue: IssueArg,
     links: Annotated[
@@ -66,7 +79,10 @@ def check(
         ),
     ] = False,
 ) -> None:
-    """Check an issue before sending: links, alt text, dates, subject, size. Errors exit 1.
+    """Check an issue before sending: links, alt text, dates, subject, size.
+
+    Exits 0 when it is ready to send, 1 when its checks find errors, and 2 when the issue
+    file cannot be read (a YAML mistake or a wrong field: the message names file and line).
 
     Example: newsletter check issues/2025-09-regional-update.yaml --links
     """
@@ -112,6 +128,7 @@ def check(
     console.print(f"{escape(str(issue))}: ready to send ({summary}, {size})")
 
 
+@app.command()
 def new(
     source: Annotated[
         Path | None,
@@ -136,21 +153,9 @@ def new(
     """
     from newsletter_cli.authoring.new_issue import start_issue
 
-    day = None
-    if when is not None:
-        try:
-            day = date.fromisoformat(when)
-        except ValueError:
-            raise InputError(f"--date {when!r} is not a date (YYYY-MM-DD)") from None
+    day = None if when is None else date_option(when)
     path, dropped = start_issue(Project.find(), source=source, when=day)
     console.print(f"Created {_relative(path)}: fill in every TODO, then run newsletter check.")
     if dropped:
         console.print(f"Left out {dropped} event(s) over before the new issue's date.")
     console.print("Examples of every block kind are at the bottom of the file, commented out.")
-
-
-def register(app: typer.Typer) -> None:
-    """Add build, check and new to the app."""
-    app.command()(build)
-    app.command()(check)
-    app.command()(new)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
+from newsletter_cli.cli.build import date_option
 from newsletter_cli.cli.output import console
 from newsletter_cli.errors import InputError
 
 
+@app.command("import")
 def import_(
     source: Annotated[
         Path,
@@ -45,12 +47,7 @@ def import_(
     from newsletter_cli.authoring.importing import import_draft
     from newsletter_cli.authoring.importing.write import default_name, write_new
 
-    day = None
-    if when is not None:
-        try:
-            day = date.fromisoformat(when)
-        except ValueError:
-            raise InputError(f"--date {when!r} is not a date (YYYY-MM-DD)") from None
+    day = None if when is None else date_option(when)
     imported = import_draft(source, day)
     if out is None:
         from newsletter_cli.project import Project
@@ -66,8 +63,3 @@ def import_(
     write_new(out, imported.text)
     console.print(f"Created {escape(str(out))}: check it, then run newsletter check.",
                   highlight=False)  # fmt: skip
-
-
-def register(app: typer.Typer) -> None:
-    """Add import to the app."""
-    app.command("import")(import_)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console
 
 #: What each part of a new folder is for, as `init` describes it.
@@ -27,6 +28,7 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+@app.command()
 def init(
     folder: Annotated[
         Path,
@@ -68,8 +70,3 @@ def init(
         "Then put your details in newsletter.toml and your contacts in recipients/. "
         "The README's 'Writing an issue' shows every block kind."
     )
-
-
-def register(app: typer.Typer) -> None:
-    """Add init to the app."""
-    app.command()(init)

@@ -10,15 +10,18 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import PlainGroup, app
 from newsletter_cli.cli.output import console
 
 journal_app = typer.Typer(
+    cls=PlainGroup,
     help="Where the send journal is, and copying it to the team's shared PostgreSQL journal."
     "\n\nExample: newsletter journal",
     invoke_without_command=True,
     no_args_is_help=False,
     rich_markup_mode=None,
 )
+app.add_typer(journal_app, name="journal")
 
 
 def _esc(text: object) -> str:
@@ -33,10 +36,12 @@ def info(ctx: typer.Context) -> None:
     version and how many sends it holds. Example: 'newsletter journal'."""
     if ctx.invoked_subcommand is not None:
         return
+    from newsletter_cli.delivery.signin import sources
     from newsletter_cli.journal.history import summary
     from newsletter_cli.project import Project
 
-    found = summary(Project.find())
+    project = Project.find()
+    found = summary(project)
     kind = "shared, PostgreSQL" if found.shared else "this machine only, SQLite"
     console.print(f"Journal  {_esc(found.where)} ({kind})")
     if found.version is None:
@@ -44,6 +49,8 @@ def info(ctx: typer.Context) -> None:
     else:
         console.print(f"Schema   version {found.version}")
         console.print(f"Sends    {found.sends}")
+    for what, where in sources(project):
+        console.print(_esc(f"{what}: {where}"))
 
 
 @journal_app.command("migrate")
@@ -79,8 +86,3 @@ def migrate(
     if journal_url(project) != to:
         console.print(_esc(f'Next: set journal = "{done.target}" under [delivery] in '
                            "newsletter.toml, so that every send uses the shared journal."))
-
-
-def register(app: typer.Typer) -> None:
-    """Add `journal` and `journal migrate` to the app."""
-    app.add_typer(journal_app, name="journal")

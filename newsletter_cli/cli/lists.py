@@ -10,17 +10,20 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import PlainGroup, app
 from newsletter_cli.cli.output import console, err_console
 from newsletter_cli.cli.params import AsCsv, AsJson, complete_list_names
 from newsletter_cli.cli.tabular import Column, choose_format, emit, say
 
 lists_app = typer.Typer(
+    cls=PlainGroup,
     help="Show the mailing lists defined in recipients/ and check the contact files.\n\n"
     "Example: newsletter lists, newsletter lists --csv > lists.csv",
     invoke_without_command=True,
     no_args_is_help=False,
     rich_markup_mode=None,
 )
+app.add_typer(lists_app, name="lists")
 
 Strict = Annotated[
     bool, typer.Option("--strict", help="Treat every problem (warnings too) as a failure.")
@@ -146,6 +149,7 @@ def _member_row(contact, status: str, reason: str) -> dict:
 
 def _print_member(contact) -> None:
     """One member on one line; on a narrow terminal, the details under the address."""
+    from rich.cells import cell_len
     from rich.markup import escape
 
     from newsletter_cli.cli.tabular import wrapped
@@ -153,7 +157,7 @@ def _print_member(contact) -> None:
     about = " · ".join(p for p in (contact.name, contact.organisation, contact.role) if p)
     tags = f"[{', '.join(sorted(contact.tags))}]"
     line = f"{contact.email}  {about}  {tags}"
-    if not console.is_terminal or len(line) <= console.width:
+    if not console.is_terminal or cell_len(line) <= console.width:
         console.print(f"{contact.email}  {escape(about)}  [dim]{escape(tags)}[/]")
         return
     console.print(contact.email)
@@ -163,7 +167,7 @@ def _print_member(contact) -> None:
 
 @lists_app.command("check")
 def check(strict: Strict = False) -> None:
-    """Every problem in the contacts, suppression and lists files; fails when any is an error.
+    """Every problem in the contacts, suppression and lists files; exits 1 when any is an error.
 
     Example: newsletter lists check --strict
     """
@@ -181,8 +185,3 @@ def check(strict: Strict = False) -> None:
             hint="rows with errors are left out of every list until they are fixed",
         )
     console.print("[green]ok:[/] the recipient files have no errors")
-
-
-def register(app: typer.Typer) -> None:
-    """Add `lists`, `lists show` and `lists check` to the app."""
-    app.add_typer(lists_app, name="lists")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
 from newsletter_cli.cli.params import complete_list_names
 
@@ -40,28 +41,25 @@ ShotOpt = Annotated[
 ]
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+@app.command()
+def preview(
+    issue: IssueArg,
+    list_name: ListOpt = None,
+    port: PortOpt = None,
+    no_open: NoOpenOpt = False,
+    screenshot: ShotOpt = None,
+) -> None:
+    """Preview ISSUE in your browser at desktop and phone width; it reloads when you save.
 
-    @app.command()
-    def preview(
-        issue: IssueArg,
-        list_name: ListOpt = None,
-        port: PortOpt = None,
-        no_open: NoOpenOpt = False,
-        screenshot: ShotOpt = None,
-    ) -> None:
-        """Preview ISSUE in your browser at desktop and phone width; it reloads when you save.
+    Example: newsletter preview issues/2025-09-regional-update.yaml --list dcs
+    """
+    from newsletter_cli.project import Project
 
-        Example: newsletter preview issues/2025-09-regional-update.yaml --list dcs
-        """
-        from newsletter_cli.project import Project
-
-        project = Project.find()
-        if screenshot is not None:
-            _screenshots(issue, project, screenshot, list_name)
-        else:
-            _serve(issue, project, list_name, port, open_browser=not no_open)
+    project = Project.find()
+    if screenshot is not None:
+        _screenshots(issue, project, screenshot, list_name)
+    else:
+        _serve(issue, project, list_name, port, open_browser=not no_open)
 
 
 def _screenshots(issue: Path, project, out_dir: Path, list_name: str | None) -> None:

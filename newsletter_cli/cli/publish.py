@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.build import _relative as _shown
 from newsletter_cli.cli.output import console, err_console
 
 
+@app.command()
 def publish(
     issue: Annotated[
         Path | None,
@@ -57,8 +59,3 @@ def publish(
         f"({result.listed} on the index, {result.images} image(s); {len(result.written)} file(s) "
         f"written, {result.unchanged} unchanged, {len(result.removed)} removed)"
     )
-
-
-def register(app: typer.Typer) -> None:
-    """Add publish to the app."""
-    app.command()(publish)

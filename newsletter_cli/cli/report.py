@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
 from newsletter_cli.cli.tabular import CSV_HELP, Column, choose_format, emit
 
@@ -21,57 +22,54 @@ ROW_COLUMNS = tuple(
 )
 
 
-def register(app: typer.Typer) -> None:
-    """Add report to the app."""
+@app.command()
+def report(
+    send_id: Annotated[
+        str | None,
+        typer.Argument(metavar="SEND_ID", help="The send ('newsletter history' lists them)."),
+    ] = None,
+    issue: Annotated[
+        str | None,
+        typer.Option("--issue", metavar="ISSUE",
+                     help="Every live SendGrid send of this issue (file or name)."),
+    ] = None,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help=f"Every figure as CSV on stdout. {CSV_HELP}")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Every figure as JSON on stdout.")
+    ] = False,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", metavar="FILE",
+                     help="Also write a one-page HTML report (charts included)."),
+    ] = None,
+) -> None:
+    """Delivery, opens, clicks, bounces and unsubscribes of a send, by list and organisation.
 
-    @app.command()
-    def report(
-        send_id: Annotated[
-            str | None,
-            typer.Argument(metavar="SEND_ID", help="The send ('newsletter history' lists them)."),
-        ] = None,
-        issue: Annotated[
-            str | None,
-            typer.Option("--issue", metavar="ISSUE",
-                         help="Every live SendGrid send of this issue (file or name)."),
-        ] = None,
-        as_csv: Annotated[
-            bool, typer.Option("--csv", help=f"Every figure as CSV on stdout. {CSV_HELP}")
-        ] = False,
-        as_json: Annotated[
-            bool, typer.Option("--json", help="Every figure as JSON on stdout.")
-        ] = False,
-        html: Annotated[
-            Path | None,
-            typer.Option("--html", metavar="FILE",
-                         help="Also write a one-page HTML report (charts included)."),
-        ] = None,
-    ) -> None:
-        """Delivery, opens, clicks, bounces and unsubscribes of a send, by list and organisation.
+    From SendGrid's category statistics, its suppression lists and (where the account
+    has it) Email Activity. Examples: 'newsletter report SEND_ID', 'newsletter report
+    --issue issues/2025-09-regional-update.yaml --html report.html'.
+    """
+    from newsletter_cli.errors import InputError
+    from newsletter_cli.project import Project
+    from newsletter_cli.reports.report import build_report
 
-        From SendGrid's category statistics, its suppression lists and (where the account
-        has it) Email Activity. Examples: 'newsletter report SEND_ID', 'newsletter report
-        --issue issues/2025-09-regional-update.yaml --html report.html'.
-        """
-        from newsletter_cli.errors import InputError
-        from newsletter_cli.project import Project
-        from newsletter_cli.reports.report import build_report
+    fmt = choose_format(as_csv=as_csv, as_json=as_json)
+    if (send_id is None) == (issue is None):
+        raise InputError("give a send id or --issue ISSUE (one of them)")
+    found = build_report(Project.find(), send_id=send_id, issue=issue)
+    if html is not None:
+        from newsletter_cli.reports.html import write_html
 
-        fmt = choose_format(as_csv=as_csv, as_json=as_json)
-        if (send_id is None) == (issue is None):
-            raise InputError("give a send id or --issue ISSUE (one of them)")
-        found = build_report(Project.find(), send_id=send_id, issue=issue)
+        write_html(found, html)
+    if fmt != "table":
+        emit(found.rows(), ROW_COLUMNS, fmt)
         if html is not None:
-            from newsletter_cli.reports.html import write_html
+            err_console.print(f"Wrote {html}")
+        return
+    from newsletter_cli.reports.terminal import show
 
-            write_html(found, html)
-        if fmt != "table":
-            emit(found.rows(), ROW_COLUMNS, fmt)
-            if html is not None:
-                err_console.print(f"Wrote {html}")
-            return
-        from newsletter_cli.reports.terminal import show
-
-        show(found, console)
-        if html is not None:
-            console.print(f"Wrote {html}: one page, charts included, for a board paper.")
+    show(found, console)
+    if html is not None:
+        console.print(f"Wrote {html}: one page, charts included, for a board paper.")

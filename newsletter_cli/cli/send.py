@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
 from newsletter_cli.cli.params import ISSUE_HELP, complete_list_names
 
@@ -37,6 +38,8 @@ def _esc(text: object) -> str:
 
 def show_plan(plan: SendPlan) -> None:
     """The confirmation screen: what will be sent, to whom, how."""
+    from newsletter_cli.render.audiences import versions_in_words
+
     issue_path = plan.issue.path or plan.issue.name
     lines = [
         ("Issue", f"{plan.issue.name} ({issue_path})"),
@@ -45,7 +48,7 @@ def show_plan(plan: SendPlan) -> None:
         ("Reply-To", plan.reply_to),
         ("Test to" if plan.test else "Lists", ", ".join(plan.lists)),
         ("Recipients", _recipients_line(plan)),
-        ("Versions", _versions_line(plan)),
+        ("Versions", versions_in_words(plan.issue.blocks, plan.variants)),
         ("Backend", plan.backend_label),
         ("Send id", plan.send_id),
     ]
@@ -242,6 +245,7 @@ NoLinkCheck = Annotated[
 ]
 
 
+@app.command()
 def send(
     issue: Annotated[str, typer.Argument(metavar="ISSUE", help=ISSUE_HELP, show_default=False)],
     lists: Lists = None,
@@ -278,11 +282,6 @@ def send(
         _check_uncertain(env, request)
     else:
         run_request(env, request)
-
-
-def register(app: typer.Typer) -> None:
-    """Add send to the app."""
-    app.command()(send)
 
 
 def run_request(env: Environment, request: SendRequest) -> None:

@@ -9,14 +9,17 @@ from typing import Annotated
 
 import typer
 
+from newsletter_cli.cli.app import PlainGroup, app
 from newsletter_cli.cli.output import console
 
 suppressions_app = typer.Typer(
+    cls=PlainGroup,
     help="SendGrid's suppressions (unsubscribes, bounces, blocks, spam reports) in recipients/."
     "\n\nExample: newsletter suppressions sync",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+app.add_typer(suppressions_app, name="suppressions")
 
 
 @suppressions_app.command("sync")
@@ -39,8 +42,3 @@ def sync(
     result = sync_suppressions(Project.find(), dry_run=dry_run)
     for line in result.summary():
         console.print(escape(line))
-
-
-def register(app: typer.Typer) -> None:
-    """Add the suppressions group to the app."""
-    app.add_typer(suppressions_app, name="suppressions")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from newsletter_cli.datefmt import format_moment
 from newsletter_cli.errors import InputError
 
 FORMATS = ("table", "csv", "json")
@@ -116,11 +117,15 @@ def _cell(value: Any, column: Column) -> str:
 
 
 def natural_width(cells: Sequence[Sequence[str]], columns: Sequence[Column]) -> int:
-    """How wide the table must be: whole cells, wrapping columns at least MIN_WRAP wide."""
+    """How wide the table must be, in terminal cells (a Chinese character or an emoji takes
+    two): whole cells, wrapping columns at least MIN_WRAP wide."""
+    from rich.cells import cell_len
+
     total = 3 * (len(columns) - 1)  # " │ " between columns
     for index, column in enumerate(columns):
-        longest = max([len(column.heading), *(len(line[index]) for line in cells)])
-        total += min(longest, max(MIN_WRAP, len(column.heading))) if column.wrap else longest
+        heading = cell_len(column.heading)
+        longest = max([heading, *(cell_len(line[index]) for line in cells)])
+        total += min(longest, max(MIN_WRAP, heading)) if column.wrap else longest
     return total
 
 
@@ -164,14 +169,24 @@ def say(text: str, *, indent: str = "", following: str | None = None, bold: int 
 
 
 def wrapped(text: str, width: int, *, indent: str = "", following: str | None = None) -> list[str]:
-    """``text`` in lines of at most ``width`` characters, broken only between words."""
-    import textwrap
+    """``text`` in lines at most ``width`` terminal cells wide, broken only between words
+    (a word longer than the line stays whole). Spaces inside a line are kept as written."""
+    import re
 
-    return textwrap.wrap(
-        text, width=max(width, 20), initial_indent=indent,
-        subsequent_indent=indent + "  " if following is None else following,
-        break_long_words=False, break_on_hyphens=False,
-    ) or [indent]
+    from rich.cells import cell_len
+
+    width, rest = max(width, 20), indent + "  " if following is None else following
+    lines: list[str] = []
+    line, started, space = indent, False, ""
+    for token in re.findall(r"\S+|\s+", text):
+        if token.isspace():
+            space = " " * len(token)
+        elif started and cell_len(line + space + token) > width:
+            lines.append(line)
+            line, space = rest + token, ""
+        else:
+            line, started, space = line + (space if started else "") + token, True, ""
+    return [*lines, line]
 
 
 def _escaped(text: str) -> str:
@@ -184,7 +199,7 @@ def _text(value: Any, joiner: str, *, iso: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds") if iso else shown_time(value)
+        return value.isoformat(timespec="seconds") if iso else format_moment(value)
     if isinstance(value, list | tuple | set | frozenset):
         return joiner.join(str(v) for v in value)
     return str(value)
@@ -197,8 +212,3 @@ def _json_value(value: Any) -> Any:
         return list(value)
     return value
 
-
-def shown_time(moment: datetime) -> str:
-    from newsletter_cli.datefmt import format_time
-
-    return f"{moment.day} {moment:%B %Y}, {format_time(moment.time(), minutes=True)}"

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from newsletter_cli.environment import Environment
     from newsletter_cli.issue import Issue
     from newsletter_cli.project import Project
+    from newsletter_cli.recipients.roster import Roster
 
 LONDON = ZoneInfo("Europe/London")
 MAX_SCHEDULE_AHEAD = timedelta(hours=72)
@@ -175,16 +176,21 @@ def find_issue(project: Project, ref: str) -> Path:
 
 
 def group_by_audience(
-    issue: Issue, contacts: Iterable[Contact], keys_of: Callable[[Contact], frozenset[str]]
-) -> dict[tuple[int, ...], tuple[frozenset[str], list[Contact]]]:
-    """Contacts grouped by which blocks they see: {visible block numbers: (keys, contacts)}."""
-    groups: dict[tuple[int, ...], tuple[frozenset[str], list[Contact]]] = {}
+    issue: Issue,
+    contacts: Iterable[Contact],
+    keys_of: Callable[[Contact], frozenset[str]],
+    lists_of: Callable[[Contact], tuple[str, ...]] = lambda contact: (),
+) -> dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[frozenset[str], list[Contact]]]:
+    """Contacts grouped by which blocks they see and which of the sent-to lists they are on
+    (the footer names those): {(visible block numbers, lists): (keys, contacts)}."""
+    groups: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[frozenset[str], list[Contact]]]
+    groups = {}
     for contact in contacts:
         keys = keys_of(contact)
         visible = tuple(
             i for i, b in enumerate(issue.blocks) if not b.only_for or keys & set(b.only_for)
         )
-        groups.setdefault(visible, (keys, []))[1].append(contact)
+        groups.setdefault((visible, lists_of(contact)), (keys, []))[1].append(contact)
     return groups
 
 
@@ -302,7 +308,9 @@ def list_audience(env: Environment, request: SendRequest, issue: Issue, choice: 
     for contact in (*resolution.members, *resolution.suppressed):
         on = roster.lists_of(contact)
         lists_of[contact.email] = tuple(n for n in names if n in on)
-    groups = group_by_audience(issue, resolution.members, roster.audience_keys)
+    groups = group_by_audience(
+        issue, resolution.members, roster.audience_keys, lambda c: lists_of[c.email]
+    )
     mode = "sandbox" if choice.sandbox else "live"
     left_out = problems_affecting(roster, names)
     warnings = [] if resolution.members else ["the lists have nobody to send to"]
@@ -310,7 +318,7 @@ def list_audience(env: Environment, request: SendRequest, issue: Issue, choice: 
         mode=mode,
         send_id=make_send_id(issue.name, names, mode, choice.backend.name),
         names=names,
-        variants=render_versions(env, issue, groups),
+        variants=render_versions(env, issue, groups, roster, names),
         suppressed=list(resolution.suppressed),
         lists_of=lists_of,
         left_out=left_out,
@@ -321,14 +329,20 @@ def list_audience(env: Environment, request: SendRequest, issue: Issue, choice: 
 def render_versions(
     env: Environment,
     issue: Issue,
-    groups: dict[tuple[int, ...], tuple[frozenset[str], list[Contact]]],
+    groups: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[frozenset[str], list[Contact]]],
+    roster: Roster,
+    names: tuple[str, ...],
 ) -> list[Variant]:
-    """One rendering per audience (with recipient tokens), newsletter.toml read once."""
+    """One rendering per audience and lists (the footer names them, in words), with
+    recipient tokens; newsletter.toml is not read again."""
     variants = []
-    for visible, (keys, contacts) in groups.items():
-        email = render_email(issue, env.project, audience=keys, recipient=TOKENS,
+    for (visible, on), (keys, contacts) in groups.items():
+        words = [roster.lists[name].description or name for name in on]
+        email = render_email(issue, env.project, audience=keys, recipient=TOKENS, lists=words,
                              config=env.config)  # fmt: skip
         label = "blocks " + ",".join(str(i + 1) for i in visible)
+        if len(names) > 1:
+            label += " for " + ", ".join(on)
         variants.append(Variant(label, email, contacts))
     return variants
 

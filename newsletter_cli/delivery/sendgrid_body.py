@@ -15,6 +15,9 @@ List-Unsubscribe=One-Click`` (RFC 8058). A click, a one-click POST and a reply t
 mailto all record the reader in that group. The request carries no List-Unsubscribe
 header of its own: a message has one such header, and ours (a mailto to the team)
 would at best be dropped and at worst stand in for SendGrid's, leaving no one-click.
+
+Open and click tracking are sent on or off as newsletter.toml says ([sendgrid]
+track_opens, track_clicks), never left to the account's defaults.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsletter_cli.delivery.message import display_name
+from newsletter_cli.headertext import header_problem
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import TOKENS, UNSUBSCRIBE_SLOT, RenderedEmail
 
@@ -54,6 +58,10 @@ class Envelope:
     send_at: int | None = None
     batch_id: str | None = None
     sandbox: bool = False
+    #: Open and click tracking ([sendgrid] track_opens, track_clicks): always sent, on or
+    #: off, so the account's defaults never decide.
+    track_opens: bool = False
+    track_clicks: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,30 @@ def prepare(email: RenderedEmail) -> Template:
             html_fields.append(name)
     text_fields = [n for n, t in TOKENS.items() if t in email.subject or t in text]
     return Template(email.subject, text, body, tuple(text_fields), tuple(html_fields))
+
+
+def header_refusal(contact: Contact, template: Template, envelope: Envelope) -> str | None:
+    """Why SendGrid must not get this recipient's message (a header could be added), or None.
+
+    The same rule as every other backend (:mod:`newsletter_cli.headertext`): names,
+    addresses, the subject with its filled-in fields, and the sender, each on one line
+    without ``=?``.
+    """
+    fields = contact.fields()
+    subject = template.subject
+    for name in template.text_fields:
+        subject = subject.replace(TOKENS[name], fields.get(name, ""))
+    values = {
+        "To": display_name(contact.name) + " " + contact.email,
+        "Subject": subject,
+        "From": display_name(envelope.from_name) + " " + envelope.from_email,
+        "Reply-To": envelope.reply_to or "",
+    }
+    for header, value in values.items():
+        problem = header_problem(value)
+        if problem:
+            return f"the {header} header {problem}"
+    return None
 
 
 def personalization(contact: Contact, template: Template, envelope: Envelope) -> dict:
@@ -135,7 +167,12 @@ def build_body(
     if envelope.unsubscribe_group is not None:
         body["asm"] = {"group_id": envelope.unsubscribe_group}
     body["tracking_settings"] = {
-        "subscription_tracking": {"enable": True, "substitution_tag": UNSUBSCRIBE_TAG}
+        "subscription_tracking": {"enable": True, "substitution_tag": UNSUBSCRIBE_TAG},
+        "open_tracking": {"enable": envelope.track_opens},
+        "click_tracking": {
+            "enable": envelope.track_clicks,
+            "enable_text": envelope.track_clicks,
+        },
     }
     categories = list(dict.fromkeys(c[:MAX_CATEGORY_LENGTH] for c in envelope.categories))
     if categories:

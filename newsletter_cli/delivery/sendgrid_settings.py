@@ -12,32 +12,38 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newsletter_cli.errors import ConfigError
+from newsletter_cli.secrets import SENDGRID, lookup
 
 if TYPE_CHECKING:
     from newsletter_cli.config import Config
     from newsletter_cli.project import Project
 
-API_KEY_ENV = "SENDGRID_API_KEY"
+API_KEY_ENV = "SENDGRID_API_KEY"  # the same as secrets.SENDGRID.env
 API_HOST_ENV = "SENDGRID_API_HOST"
 _PRINTABLE = re.compile(r"^[\x21-\x7e]+$")
 
 
 def api_key(*, sending: bool = True) -> str:
-    """The SendGrid API key from the environment, checked for shape (never echoed).
+    """The SendGrid API key (environment, else keychain), checked for shape (never echoed).
 
     ``sending=False`` for the commands that only ask SendGrid questions (sync, report)."""
-    key = os.environ.get(API_KEY_ENV, "").strip()
+    secret = lookup(SENDGRID)
+    key = secret.value
     if not key:
         hint = (
-            f"set {API_KEY_ENV} in the environment to send through SendGrid, "
+            f"run '{SENDGRID.login}' (or set {API_KEY_ENV}) to send through SendGrid, "
             "or use --backend outbox to write the emails to files"
             if sending
-            else f"set {API_KEY_ENV} in the environment: a key that may read what this command "
-            "asks SendGrid (see 'After you send' in the README)"
+            else f"run '{SENDGRID.login}' (or set {API_KEY_ENV}): a key that may read what "
+            "this command asks SendGrid (see 'After you send' in the manual)"
         )
-        raise ConfigError(f"{API_KEY_ENV} is not set", hint=hint)
+        raise ConfigError(
+            f"no SendGrid key: {API_KEY_ENV} is not set and the keychain has none", hint=hint
+        )
     if not _PRINTABLE.match(key):
-        raise ConfigError(f"{API_KEY_ENV} contains spaces or unusual characters; check it")
+        raise ConfigError(
+            f"the SendGrid key {secret} contains spaces or unusual characters; check it"
+        )
     return key
 
 

@@ -1,22 +1,25 @@
-"""The SMTP server a send goes through: newsletter.toml's ``[smtp]``, a preset, the password.
+"""The SMTP server a send goes through: newsletter.toml's ``[smtp]``, a preset, the login.
 
-The password comes only from ``NEWSLETTER_SMTP_PASSWORD`` (newsletter.toml refuses
-one); it is handed to the server at login and never printed or stored.
+The password comes from ``NEWSLETTER_SMTP_PASSWORD`` or the system keychain
+(``newsletter login smtp``; newsletter.toml refuses one); it is handed to the server at
+login and never printed or stored in the project. With ``auth = "oauth"`` there is no
+password: the Microsoft 365 sign-in (:mod:`newsletter_cli.delivery.microsoft365`).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsletter_cli.errors import ConfigError
+from newsletter_cli.secrets import SMTP, lookup
 
 if TYPE_CHECKING:
-    from newsletter_cli.config import Config
+    from newsletter_cli.config import Config, SmtpSettings
     from newsletter_cli.project import Project
 
-PASSWORD_ENV = "NEWSLETTER_SMTP_PASSWORD"
+PASSWORD_ENV = SMTP.env  # NEWSLETTER_SMTP_PASSWORD
+DEFAULT_TENANT = "organizations"  # any work or school account
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 SECURITY_WORDS = {"starttls": "STARTTLS", "tls": "TLS", "none": "no encryption"}
 
@@ -57,6 +60,9 @@ class SmtpServer:
     recipients_per_day: int | None = None
     timeout: float = 60.0
     label: str = "SMTP"
+    auth: str = "password"  # password | oauth
+    tenant: str = DEFAULT_TENANT
+    client_id: str | None = None
 
     def describe(self) -> str:
         """'smtp.office365.com:587 with STARTTLS, as team@example.org'."""
@@ -89,24 +95,46 @@ def smtp_server(project: Project, config: Config) -> SmtpServer:
         or (preset.recipients_per_day if preset else None),
         timeout=settings.timeout,
         label=preset.label if preset else "SMTP",
+        **_auth(project, settings),
     )
 
 
+def _auth(project: Project, settings: SmtpSettings) -> dict:
+    """How to log in: a password, or OAuth (the default when a client_id is set)."""
+    auth = settings.auth or ("oauth" if settings.client_id else "password")
+    if auth == "password":
+        return {}
+    missing = [name for name in ("user", "client_id") if not getattr(settings, name)]
+    if missing:
+        raise ConfigError(
+            f'[smtp] auth = "oauth" needs {" and ".join(missing)}',
+            path=project.config_path.name,
+            hint="user is the mailbox to send as; client_id the Application (client) ID "
+            "registered in Entra ID (see 'Passwords and sign-in' in the manual)",
+        )
+    return {"auth": "oauth", "tenant": settings.tenant or DEFAULT_TENANT,
+            "client_id": settings.client_id}  # fmt: skip
+
+
 def smtp_password(server: SmtpServer) -> str | None:
-    """The password for ``server.user`` from the environment (None when there is no user)."""
-    password = os.environ.get(PASSWORD_ENV, "")
+    """The password for ``server.user`` (environment, else keychain); None when there is no
+    user or the server signs in with OAuth."""
+    if server.auth == "oauth":
+        return None
     if server.user is None:
-        if password:
+        if lookup(SMTP, keychain=False).value:
             raise ConfigError(
                 f"{PASSWORD_ENV} is set but [smtp] has no user to log in as",
                 hint="add user = \"...\" under [smtp], or unset the variable",
             )
         return None
+    password = lookup(SMTP, server.user).value
     if not password:
         raise ConfigError(
-            f"{PASSWORD_ENV} is not set",
-            hint=f"set {PASSWORD_ENV} in the environment to log in to {server.host} as "
-            f"{server.user} (for Microsoft 365, an app password if the mailbox uses MFA)",
+            f"{PASSWORD_ENV} is not set, and the keychain has no password for {server.user}",
+            hint=f"run '{SMTP.login}' to keep the password for {server.host} in this "
+            f"computer's keychain, or set {PASSWORD_ENV} (for Microsoft 365, an app password "
+            "if the mailbox uses MFA)",
         )
     return password
 

@@ -17,10 +17,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
-from psycopg.conninfo import conninfo_to_dict
-
 from newsletter_cli.errors import DeliveryError, Refused
+from newsletter_cli.extras import missing
+
+try:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+except ImportError:  # the optional extra newsletter[team]
+    raise missing("psycopg", "a shared journal (postgresql://)") from None
 from newsletter_cli.journal.sql import SqlJournal
 from newsletter_cli.journal.store import Person
 

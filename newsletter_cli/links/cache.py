@@ -64,6 +64,6 @@ class LinkCache:
         temporary = self.path.with_name(self.path.name + ".tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            os.fchmod(handle.fileno(), 0o600)
             json.dump(fresh, handle, indent=1)
+        os.chmod(temporary, 0o600)  # a leftover .tmp kept its mode; a no-op on Windows
         temporary.replace(self.path)

@@ -163,9 +163,13 @@ def gather(issue_path: Path, project: Project, list_name: str | None = None) -> 
             recipient = contact.fields()
             content.reader = _describe(contact)
 
+    words = None
+    if list_name and roster is not None:
+        words = [roster.lists[list_name].description or list_name]
     email = content.attempt(
-        "render", render_email, issue, project, audience=audience, recipient=recipient
-    )
+        "render", render_email, issue, project, audience=audience, recipient=recipient,
+        lists=words,
+    )  # fmt: skip
     if email is not None:
         email = email.personalise(recipient or {}, unsubscribe_url=PREVIEW_UNSUBSCRIBE_URL)
         content.email = _local_images(content, issue, project, config, email)

@@ -69,16 +69,17 @@ def take_screenshots(
         raise first
     if content.email is None:  # pragma: no cover - gather always records why
         raise NewsletterError("the email could not be rendered", path=issue_path)
+    starting = sync_playwright()  # without the optional Playwright: the line to install it
+    from playwright.sync_api import TimeoutError as LoadTimeout
+
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise NewsletterError(f"cannot create the folder: {exc.strerror}", path=out) from None
 
-    from playwright.sync_api import TimeoutError as LoadTimeout
-
     shots = []
-    with sync_playwright() as playwright:
+    with starting as playwright:
         browser = launch(playwright)
         try:
             for ident, label, width in FRAMES:

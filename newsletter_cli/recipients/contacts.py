@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsletter_cli.errors import InputError
+from newsletter_cli.headertext import header_problem
 from newsletter_cli.recipients.addresses import address_problem, clean
 from newsletter_cli.recipients.cells import parse_address_cell, shown_cell
 from newsletter_cli.recipients.contact import COLUMNS, Contact
@@ -122,6 +123,29 @@ def _text(value: str) -> str:
     return " ".join(clean(value).split())
 
 
+def plain(text: str) -> bool:
+    """True when ``text`` surely holds nothing :func:`unsafe_in_email` refuses (fast)."""
+    return text.isprintable() and "=?" not in text and "<" not in text and ">" not in text
+
+
+def unsafe_in_email(raw: dict[str, str], values: dict[str, str]) -> str | None:
+    """Why a row's text cannot go into an email, or None: what it says after "the ".
+
+    ``raw``: the cells as read; a line break typed in a cell (Alt+Enter) means a space,
+    and every line break is one, so what is checked is the cell on one line.
+    ``values``: after every later decoding step (``Name <address>`` cells, quoting,
+    ``mailto:`` %-escapes), where ``=?`` could appear only now.
+    """
+    for name, text in (*raw.items(), *values.items()):
+        problem = header_problem(_text(text))
+        if problem:
+            return f"{name.replace('_', ' ')} {shown_cell(text)} {problem}"
+    for name in TEXT_FIELDS:
+        if _UNSAFE.search(values[name]):
+            return f"{name} {values[name]!r} contains < or >"
+    return None
+
+
 def read_contacts(
     path: Path, shown: str, into: ContactsRead, choice: SheetChoice | None = None
 ) -> None:
@@ -133,6 +157,11 @@ def read_contacts(
             )
         else:
             _read_table(table, shown, into)
+
+
+def _left_out(shown: str, line: int, tags: frozenset[str] | None, message: str) -> Problem:
+    """An error that leaves a contact row out (``tags``: the lists it would have been on)."""
+    return Problem(shown, line, message, "error", tags, contact_row=True)
 
 
 def _read_table(table: Table | SheetTable, shown: str, into: ContactsRead) -> None:
@@ -157,37 +186,22 @@ def _read_table(table: Table | SheetTable, shown: str, into: ContactsRead) -> No
         if tags is None:
             tags = tag_cache[raw_tags] = split_tags(raw_tags)
         if runs_on(cells):
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    "this row runs over several lines and holds other addresses "
-                    "(an unclosed quote?): row left out, with the rows it swallowed",
-                    "error",
-                    None,
-                    contact_row=True,
-                )
-            )
+            problems.append(_left_out(shown, line, None, "this row runs over several lines and "
+                                      "holds other addresses (an unclosed quote?): row left "
+                                      "out, with the rows it swallowed"))  # fmt: skip
             continue
         long = _long_cell(cells, columns)
         if long is not None:
-            problems.append(Problem(shown, line, f"the {long[0]} cell holds {long[1]:,} "
-                                    f"characters; at most {MAX_CELL:,} are read: row left out",
-                                    "error", tags, contact_row=True))  # fmt: skip
+            problems.append(_left_out(shown, line, tags, f"the {long[0]} cell holds "
+                                      f"{long[1]:,} characters; at most {MAX_CELL:,} are read: "
+                                      "row left out"))  # fmt: skip
             continue
         email, cell_name = parse_address_cell(cell(cells, email_at))
         reason = address_problem(email)
         if reason:
             text = f"invalid email address {shown_cell(cell(cells, email_at))}: {reason}"
             problems.append(
-                Problem(
-                    shown,
-                    line,
-                    text if email else "no email address: row left out",
-                    "error",
-                    tags,
-                    contact_row=True,
-                )
+                _left_out(shown, line, tags, text if email else "no email address: row left out")
             )
             continue
         name = _text(cell(cells, at["name"]))
@@ -199,18 +213,14 @@ def _read_table(table: Table | SheetTable, shown: str, into: ContactsRead) -> No
             "organisation": shared.setdefault(org := _text(cell(cells, at["organisation"])), org),
             "role": shared.setdefault(role := _text(cell(cells, at["role"])), role),
         }
-        unsafe = next((k for k in TEXT_FIELDS if _UNSAFE.search(values[k])), None)
+        unsafe = None
+        if not plain(" ".join((*cells, name, email))):
+            raw = {key: cell(cells, index) for key, index in columns.items() if key != "tags"}
+            unsafe = unsafe_in_email(raw, {**values, "email": email})
         if unsafe:
             problems.append(
-                Problem(
-                    shown,
-                    line,
-                    f"{email}: the {unsafe} {values[unsafe]!r} contains < or >, which is not "
-                    "safe in an email: row left out",
-                    "error",
-                    tags,
-                    contact_row=True,
-                )
+                _left_out(shown, line, tags,
+                          f"{email}: the {unsafe}, which is not safe in an email: row left out")
             )
             continue
         if len(cells) > width and any(c.strip() for c in cells[width:]):

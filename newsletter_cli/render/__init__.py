@@ -6,7 +6,7 @@ the heavy work lives in :mod:`newsletter_cli.render.pipeline`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from newsletter_cli.render.email import TOKENS, UNSUBSCRIBE_SLOT, RenderedEmail
@@ -26,6 +26,7 @@ def render_email(
     audience: frozenset[str] | None = None,
     recipient: Mapping[str, str] | None = None,
     test: bool = False,
+    lists: Sequence[str] | None = None,
     config: Config | None = None,
 ) -> RenderedEmail:
     """Render ``issue`` with its template.
@@ -35,11 +36,14 @@ def render_email(
     ``recipient``: values for ``recipient.*`` in templates; pass :data:`TOKENS`
     to render once and personalise later. ``None`` uses the no-name fallback.
     ``test``: prefix the subject with ``[TEST]``.
+    ``lists``: the lists this version goes to, in words (their lists.yaml descriptions),
+    named in the footer's "why you get this"; ``None`` gives the general wording.
     ``config``: newsletter.toml when the caller has read it (else it is read here).
     The unsubscribe link holds :data:`UNSUBSCRIBE_SLOT` until send time.
     """
     from newsletter_cli.render.pipeline import render
 
     return render(
-        issue, project, audience=audience, recipient=recipient, test=test, config=config
+        issue, project, audience=audience, recipient=recipient, test=test, lists=lists,
+        config=config,
     )

@@ -101,6 +101,19 @@ def main_link(links: Iterable[Link]) -> Link | None:
     return next((link for link in links if BOOKING.search(link.text)), links[0] if links else None)
 
 
+def split_actions(links: Iterable[Link]) -> tuple[list[Link], list[Link]]:
+    """(links shown as buttons, links left in a list): every booking link is a button, and
+    so is a lone link, so a block never ends in a one-item list."""
+    links = list(links)
+    buttons: list[Link] = []
+    listed: list[Link] = []
+    for link in links:
+        (buttons if BOOKING.search(link.text) else listed).append(link)
+    if len(listed) == 1:
+        buttons, listed = links, []
+    return buttons, listed
+
+
 def action_label(link: Link, event: EventDetails | None = None) -> str:
     """A button's words: the link's own, less filler ("click here"); "Book a place" if none left.
 

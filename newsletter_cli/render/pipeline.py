@@ -8,12 +8,13 @@ import os
 import re
 import sys
 import types
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import platformdirs
 from mjml import mjml2html
 
 from newsletter_cli import calendar, markdown
@@ -36,6 +37,10 @@ TEST_PREFIX = "[TEST] "
 #: The CSS to inline: the template's <mj-style inline="inline"> blocks, and nothing else.
 _IGNORE = 'data-premailer="ignore"'
 _INLINE_STYLE = re.compile(r"<mj-style\s+inline=\"inline\"\s*>(.*?)</mj-style>", re.DOTALL)
+#: MJML writes vertical-align="middle" on a button's cell: not an HTML attribute (and the
+#: cell's default anyway), so it goes.
+_CELL_VALIGN = re.compile(r'(<td\b[^>]*?)\s+vertical-align="[^"]*"')
+_BODY_OPEN = re.compile(r"<body\b[^>]*>")
 
 
 def available_templates(project: Project) -> list[str]:
@@ -64,12 +69,12 @@ def template_dir(issue: Issue, project: Project) -> Path:
 def _bytecode_cache() -> str | None:
     """Where compiled templates are kept between runs, if it can be written.
 
-    The user's cache folder ($XDG_CACHE_HOME/newsletter/jinja, else ~/.cache/...), never
-    the project: a dry run writes nothing there. Entries are checked against each
-    template's source, so an edited template is compiled afresh.
+    The user's cache folder as the system names it (platformdirs: $XDG_CACHE_HOME or
+    ~/.cache on Linux, %LOCALAPPDATA% on Windows, ~/Library/Caches on macOS) plus
+    newsletter/jinja; never the project: a dry run writes nothing there. Entries are
+    checked against each template's source, so an edited template is compiled afresh.
     """
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "newsletter", "jinja")
+    folder = os.path.join(platformdirs.user_cache_dir("newsletter", appauthor=False), "jinja")
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:
@@ -94,7 +99,11 @@ def _environment(folder: str, bytecode_cache: str | None = None) -> jinja2.Envir
         wrap=markdown.wrap,
         action_label=outline.action_label,
     )
-    env.globals.update(calendar_links=calendar.calendar_links, main_link=outline.main_link)
+    env.globals.update(
+        calendar_links=calendar.calendar_links,
+        main_link=outline.main_link,
+        split_actions=outline.split_actions,
+    )
     return env
 
 
@@ -133,6 +142,7 @@ def _context(
     audience: frozenset[str] | None,
     recipient: Mapping[str, str] | None,
     subject: str,
+    lists: Sequence[str] | None = None,
     config: Config | None = None,
 ) -> dict[str, Any]:
     config = config or load_config(project)
@@ -152,6 +162,8 @@ def _context(
         "view_online_url": view_online_url(issue, config),
         "unsubscribe_url": UNSUBSCRIBE_SLOT,
         "logo": images.logo(project, config, base),
+        "reader_lists": list(lists or ()),
+        "privacy_url": config.sender.privacy_url,
     }
 
 
@@ -160,6 +172,20 @@ def _mjml_to_html(source: str, template: Path) -> str:
         return mjml2html(source, fonts={}, disable_comments=True)
     except Exception as exc:  # mjml-python raises plain exceptions from Rust
         raise InputError(f"MJML: {exc}", path=template / HTML_TEMPLATE) from None
+
+
+def landmarks_and_valid_cells(html: str) -> str:
+    """The email inside one main landmark (MJML's ``role="article"`` email sits in it, so a
+    screen reader's landmark list finds it), and MJML's invalid cell attribute dropped."""
+    html = _CELL_VALIGN.sub(r"\1", html)
+    opening = _BODY_OPEN.search(html)
+    closing = html.rfind("</body>")
+    if opening is None or closing < opening.end():
+        return html
+    return (
+        html[: opening.end()] + '<div role="main">' + html[opening.end() : closing]
+        + "</div>" + html[closing:]
+    )  # fmt: skip
 
 
 def split_inline_css(mjml_source: str) -> tuple[str, str]:
@@ -208,6 +234,7 @@ def inline_css(html: str, css: str) -> str:
         remove_classes=False,
         disable_validation=True,
         align_floating_images=False,
+        disable_basic_attributes=["width", "height"],  # no width= on a <span>
         allow_network=False,
         cssutils_logging_level=logging.CRITICAL,
         cssutils_logging_handler=logging.NullHandler(),
@@ -225,12 +252,13 @@ def render(
     audience: frozenset[str] | None = None,
     recipient: Mapping[str, str] | None = None,
     test: bool = False,
+    lists: Sequence[str] | None = None,
     config: Config | None = None,
 ) -> RenderedEmail:
     """Render one version of ``issue`` (see :func:`newsletter_cli.render.render_email`)."""
     folder = template_dir(issue, project)
     subject = (TEST_PREFIX if test else "") + (issue.subject or issue.title)
-    context = _context(issue, project, audience, recipient, subject, config)
+    context = _context(issue, project, audience, recipient, subject, lists, config)
     env = _environment(str(folder), _bytecode_cache())
     try:
         mjml_source = env.get_template(HTML_TEMPLATE).render(context)
@@ -238,7 +266,7 @@ def render(
     except Exception as exc:  # a mistake in a template, reported at its file and line
         raise _template_error(exc, folder) from None
     mjml_source, css = split_inline_css(mjml_source)
-    html = inline_css(_mjml_to_html(mjml_source, folder), css)
+    html = inline_css(landmarks_and_valid_cells(_mjml_to_html(mjml_source, folder)), css)
     text = wrap_text(re.sub(r"\n{3,}", "\n\n", text).strip()) + "\n"
     return RenderedEmail(
         subject=subject,

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from newsletter_cli.datefmt import format_date, format_day_month, format_moment, in_uk
 from newsletter_cli.errors import NewsletterError
-from newsletter_cli.journal.history import london_time
 from newsletter_cli.reports import charts
 from newsletter_cli.reports.matching import NO_ORGANISATION, Recipient
 from newsletter_cli.reports.report import Report
 from newsletter_cli.reports.stats import FIGURES
 
-LONDON = ZoneInfo("Europe/London")
 TEMPLATES = Path(__file__).with_name("templates")
 MARKS = ("bounced", "blocked", "unsubscribed", "spam-report", "invalid")
 
@@ -44,7 +41,7 @@ def _states(groups: dict[str, list[Recipient]], activity: bool) -> list[tuple[st
 
 
 def uk(moment: float, *, weekday: bool = True) -> str:
-    return london_time(moment, weekday=weekday)
+    return format_moment(in_uk(moment), weekday=weekday)
 
 
 def context(report: Report) -> dict[str, Any]:
@@ -59,7 +56,7 @@ def context(report: Report) -> dict[str, Any]:
         by_org.setdefault(person.organisation.strip() or NO_ORGANISATION, []).append(person)
     order = ("clicked", "opened", "delivered", "unknown", "failed") if report.activity else (
         "sent", "failed")  # fmt: skip
-    days = [(f"{d.day.day} {d.day:%b}", d.metrics.get("opens", 0), d.metrics.get("clicks", 0))
+    days = [(format_day_month(d.day), d.metrics.get("opens", 0), d.metrics.get("clicks", 0))
             for d in report.days or []]  # fmt: skip
     totals = report.totals
     delivered = totals.get("delivered", 0)
@@ -111,8 +108,7 @@ def _share(part: int, whole: int) -> str:
 def _day(moment: float | None) -> str:
     if moment is None:
         return ""
-    when = datetime.fromtimestamp(moment, LONDON)
-    return f"{when.day} {when:%B %Y}"
+    return format_date(in_uk(moment).date())
 
 
 def render(report: Report) -> str:

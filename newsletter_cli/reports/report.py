@@ -72,6 +72,8 @@ class Report:
     by_org: list[Group]
     activity: bool  # Email Activity answered: delivered/opened/clicked are known
     notes: list[str] = field(default_factory=list)
+    #: "opens", "clicks": not measured, because newsletter.toml switches that tracking off.
+    untracked: tuple[str, ...] = ()
 
     @property
     def held_back(self) -> list[Recipient]:
@@ -195,7 +197,12 @@ def assemble(
     if days is None:
         notes.append(f"SendGrid has no statistics for category {category} yet (they appear "
                      "within minutes of SendGrid processing the send).")  # fmt: skip
-    group = unsubscribe_group(project, load_config(project))
+    config = load_config(project)
+    untracked = tuple(name for name, on in (("opens", config.sendgrid.track_opens),
+                                            ("clicks", config.sendgrid.track_clicks)) if not on)
+    notes.extend(f"{name} not measured: tracking is off ([sendgrid] track_{name} = false "
+                 "in newsletter.toml)" for name in untracked)  # fmt: skip
+    group = unsubscribe_group(project, config)
     held = fetch(api, group, since=int(start) - SLACK, sleep=sleep, **options)
     matching.apply_held(people, held)
     activity = _activity(api, sends, people, notes, sleep)
@@ -207,7 +214,7 @@ def assemble(
         category=category, start=start, generated=now, days=days,
         totals=stats.totals(days or []), recipients=recipients,
         by_list=matching.by_list(recipients, order), by_org=matching.by_organisation(recipients),
-        activity=activity, notes=notes,
+        activity=activity, notes=notes, untracked=untracked,
     )  # fmt: skip
 
 

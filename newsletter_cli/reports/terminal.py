@@ -3,16 +3,15 @@ and who SendGrid holds back since the send. Fits 80 columns."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from newsletter_cli.journal.history import london_time
+from rich.cells import cell_len
+
+from newsletter_cli.datefmt import format_date, format_moment, in_uk
 from newsletter_cli.reports.matching import Group
 from newsletter_cli.reports.report import Report
 from newsletter_cli.reports.stats import FIGURES
 
-LONDON = ZoneInfo("Europe/London")
 BAR = 28
 #: What each figure's percentage is of ("" for none).
 BASE = {"requests": "requests", "delivered": "requests", "bounces": "requests",
@@ -28,12 +27,11 @@ def label(figure: str) -> str:
 
 
 def uk_time(moment: float) -> str:
-    return london_time(moment, weekday=True)
+    return format_moment(in_uk(moment), weekday=True)
 
 
 def uk_day(moment: float) -> str:
-    when = datetime.fromtimestamp(moment, LONDON)
-    return f"{when.day} {when:%B %Y}"
+    return format_date(in_uk(moment).date())
 
 
 def bar(share: float, width: int = BAR) -> str:
@@ -107,12 +105,18 @@ def _figures(report: Report) -> Any:
     table.add_column("", no_wrap=True, style="cyan")
     totals = report.totals
     for figure in FIGURES:
+        untracked = next((n for n in report.untracked if figure.endswith(n)), None)
+        if untracked:  # no zeros for what nobody measured
+            if figure == untracked:
+                table.add_row(label(figure), "not measured: tracking is off", "", "")
+            continue
         base = BASE.get(figure)
         shown, drawn = percent(totals.get(figure, 0), totals.get(base, 0) if base else None)
         table.add_row(label(figure), f"{totals.get(figure, 0):,}", shown, drawn)
     if report.activity:
         for name, value, base in people_rows(report):
-            table.add_row(name, f"{value:,}", *percent(value, base))
+            if not any(name.endswith(n.removesuffix("s") + "ed") for n in report.untracked):
+                table.add_row(name, f"{value:,}", *percent(value, base))
     return table
 
 
@@ -125,7 +129,7 @@ def _groups(report: Report, heading: str, groups: list[Group]) -> Any:
     table.add_column(heading, no_wrap=True, overflow="ellipsis", max_width=22)
     table.add_column("People", justify="right", min_width=6)
     for outcome in outcomes:
-        table.add_column(HEADINGS[outcome], justify="right", min_width=len(HEADINGS[outcome]))
+        table.add_column(HEADINGS[outcome], justify="right", min_width=cell_len(HEADINGS[outcome]))
     for group in groups:
         table.add_row(escape(group.name), f"{group.recipients:,}",
                       *(_cell(group, o) for o in outcomes))  # fmt: skip

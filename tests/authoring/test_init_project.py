@@ -113,3 +113,13 @@ def test_init_in_a_file_is_refused(runner, empty):
     (empty / "notes.txt").write_text("x", encoding="utf-8")
     result = runner.invoke(app, ["init", "notes.txt"])
     assert result.exit_code == 2 and "notes.txt" in result.output
+
+
+def test_init_writes_a_privacy_notice_and_tracking_off(empty):
+    create_project(empty / "team")
+    config = load_config(Project(empty / "team"))
+    assert config.sender.privacy_url and config.sender.privacy_url.startswith("https://")
+    assert config.sendgrid.track_opens is False and config.sendgrid.track_clicks is False
+    text = (empty / "team" / "newsletter.toml").read_text(encoding="utf-8")
+    assert re.search(r"(?m)^track_opens = false$", text)
+    assert re.search(r"(?m)^track_clicks = false$", text)

@@ -143,3 +143,17 @@ def test_only_for_names_must_be_known_lists_or_tags(project):
     errors = [f for f in report.errors if "only_for" in f.message]
     assert len(errors) == 1 and "'send-netwrk'" in errors[0].message
     assert errors[0].line == 9 and errors[0].block == "SEND news"
+
+
+def test_findings_come_in_the_order_of_the_file(project):
+    # the past event (a date finding, made after the block checks) is above the TODO link
+    report = check(
+        project,
+        HEAD + "blocks:\n  - kind: event\n    title: Old seminar\n    start: 2025-09-01\n"
+        "  - kind: article\n    heading: News\n    body: x\n"
+        "    links:\n      - text: Programme\n        url: TODO\n",
+    )
+    lines = [f.line for f in report.findings]
+    assert len(lines) >= 2 and None not in lines, report.findings
+    assert lines == sorted(lines)
+    assert any("placeholder" in f.message for f in report.findings if f.line == 13), report.findings

@@ -85,7 +85,7 @@ def journal(tmp_path: Path) -> Journal:
     j.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def either_journal(request: pytest.FixtureRequest, project_dir: Path) -> str:
     """Run a test on the embedded SQLite journal, then on a shared PostgreSQL one (named in
     the copied project's newsletter.toml)."""

@@ -13,7 +13,7 @@ from newsletter_cli.delivery.backends.outbox import OutboxBackend
 from newsletter_cli.delivery.backends.registry import BACKENDS, backend_class
 from newsletter_cli.delivery.backends.sendgrid import SendGridBackend
 from newsletter_cli.delivery.backends.smtp import SmtpBackend
-from newsletter_cli.errors import ConfigError, DeliveryError, Refused
+from newsletter_cli.errors import ConfigError, DeliveryError, InputError, Refused
 
 PACKAGE = Path(newsletter_cli.__file__).parent
 NAMES = {"outbox", "sendgrid", "smtp"}
@@ -96,7 +96,7 @@ def test_each_class_says_what_it_can_do():
 
 @pytest.mark.parametrize("cls", [OutboxBackend, SmtpBackend])
 def test_the_refusals_are_the_base_classs(cls):
-    with pytest.raises(Refused, match=f"the {cls.name} backend cannot schedule a send"):
+    with pytest.raises(InputError, match=f"the {cls.name} backend cannot schedule a send"):
         cls.refuse_unsupported(sandbox=False, scheduled=True)
     with pytest.raises(Refused, match=f"the {cls.name} backend has none"):
         cls.refuse_unsupported(sandbox=True, scheduled=False)

@@ -7,6 +7,8 @@ import io
 import json
 import re
 
+import pytest
+
 from newsletter_cli.journal.history import describe_state
 from newsletter_cli.journal.status import Status
 from newsletter_cli.journal.store import SendRecord
@@ -138,6 +140,7 @@ def test_states_in_words():
         "done, 2 uncertain")
 
 
+@pytest.mark.posix
 def test_history_reads_well_in_a_60_column_terminal(invoke, project_dir):
     from terminal import run_in_terminal, too_wide
 

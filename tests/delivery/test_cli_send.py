@@ -99,7 +99,7 @@ def test_features_the_backend_lacks_fail_loudly(invoke, project_dir):
     assert at.exit_code == 2 and "more than 72 hours ahead" in at.output
     soon = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--backend", "outbox",
                   "--at", _in_hours(2))  # fmt: skip
-    assert soon.exit_code == 1 and "outbox backend cannot schedule" in soon.output
+    assert soon.exit_code == 2 and "outbox backend cannot schedule" in soon.output
     sandbox = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--sandbox")
     assert sandbox.exit_code == 1 and "sandbox" in sandbox.output
     assert not (project_dir / "outbox").exists()
@@ -126,7 +126,10 @@ def test_sendgrid_send_variants_and_no_key_anywhere(invoke, project_dir, fake, s
                     env=sendgrid_env)  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "SendGrid accepted the email for" in result.output
-    assert "Versions    2 by audience" in result.output
+    assert "Versions    2 versions: " in result.output
+    on_dcs, others = len(dcs & set(expected)), len(set(expected) - dcs)
+    assert (f'{on_dcs} people get every block, including block 2 "Regional SEND Co-ordinator" '
+            f"(only for dcs); {others} people get all but block 2") in result.output
     assert Counter(fake.accepted) == Counter({e: 1 for e in expected})
     assert len(fake.mail_requests) == 2  # one per version of the issue
     for request in fake.mail_requests:

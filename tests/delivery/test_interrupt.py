@@ -8,6 +8,8 @@ import signal
 import subprocess
 from collections import Counter
 
+import pytest
+
 from newsletter_cli.delivery.backends.base import SendContext
 from newsletter_cli.delivery.backends.outbox import OutboxBackend
 from newsletter_cli.delivery.deliver import Variant, deliver
@@ -60,6 +62,7 @@ def test_ctrl_c_mid_batch_keeps_what_was_written_and_stops_cleanly(tmp_path, jou
     assert again.stopped is None and again.totals == Counter({Status.ACCEPTED: 10})
 
 
+@pytest.mark.posix
 def test_ctrl_c_prints_the_counts_and_the_command_to_resume(project_dir, fake):
     ready(project_dir)
     add_bulk_contacts(project_dir)

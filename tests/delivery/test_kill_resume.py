@@ -71,6 +71,7 @@ def journal_counts(project_dir: Path) -> Counter:
     return counts
 
 
+@pytest.mark.posix
 def test_kill_9_mid_send_then_rerun_accepts_everyone_exactly_once(project_dir, fake):
     ready(project_dir)
     add_bulk_contacts(project_dir)

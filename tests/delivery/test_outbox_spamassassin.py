@@ -14,7 +14,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from .test_cli_send import ready
+
+pytestmark = pytest.mark.spamassassin
 
 #: Rules a hit on which is fine, and why. Any other rule fails the test.
 ACCEPTED = {

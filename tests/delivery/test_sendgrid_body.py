@@ -65,7 +65,9 @@ def test_one_click_unsubscribe_is_sendgrids_subscription_tracking_in_the_footer_
     body = build_body(prepare(email), people(2), envelope)
     # SendGrid's subscription tracking, its URL put where the email shows "unsubscribe"
     assert body["tracking_settings"] == {
-        "subscription_tracking": {"enable": True, "substitution_tag": UNSUBSCRIBE_TAG}
+        "subscription_tracking": {"enable": True, "substitution_tag": UNSUBSCRIBE_TAG},
+        "open_tracking": {"enable": False},  # newsletter.toml's choice, sent every time
+        "click_tracking": {"enable": False, "enable_text": False},
     }
     assert body["asm"] == {"group_id": GROUP}  # ... recorded in the newsletter's group
     text, html = (c["value"] for c in body["content"])
@@ -112,3 +114,31 @@ def test_refuses_batches_sendgrid_would_refuse(email, envelope):
 
 def test_display_names_lose_characters_sendgrid_refuses():
     assert display_name('Smith, "Jo"; Head\r\nof <x>') == "Smith Jo Head of x"
+
+
+@pytest.mark.parametrize("opens, clicks", [(False, False), (True, False), (False, True)])
+def test_open_and_click_tracking_are_always_sent_as_chosen(email, envelope, opens, clicks):
+    from dataclasses import replace
+
+    chosen = replace(envelope, track_opens=opens, track_clicks=clicks)
+    body = build_body(prepare(email), people(2), chosen)
+    tracking = body["tracking_settings"]
+    assert tracking["open_tracking"] == {"enable": opens}
+    assert tracking["click_tracking"] == {"enable": clicks, "enable_text": clicks}
+    assert tracking["subscription_tracking"]["enable"] is True
+    assert validate_mail(body, set(), 0) == []
+
+
+def test_the_sendgrid_backend_takes_tracking_from_newsletter_toml(project, monkeypatch):
+    from newsletter_cli.config import load_config
+    from newsletter_cli.delivery.backends.registry import make_backend
+
+    monkeypatch.setenv("SENDGRID_API_KEY", "SG.test-key-not-real")
+    config = load_config(project)
+    assert not config.sendgrid.track_opens and not config.sendgrid.track_clicks
+    backend = make_backend("sendgrid", project, config)
+    assert backend.envelope.track_opens is False and backend.envelope.track_clicks is False
+    on = config.model_copy(update={"sendgrid": config.sendgrid.model_copy(
+        update={"track_opens": True, "track_clicks": True})})  # fmt: skip
+    backend = make_backend("sendgrid", project, on)
+    assert backend.envelope.track_opens is True and backend.envelope.track_clicks is True

@@ -86,6 +86,7 @@ def test_the_same_send_from_two_machines_at_once_runs_once(machines, fake):
     assert Counter(fake.accepted) == Counter({e: 1 for e in everyone})
 
 
+@pytest.mark.posix
 def test_kill_9_on_one_machine_then_resume_on_the_other(machines, fake):
     a, b = machines
     everyone = members(a, "everyone")

@@ -20,6 +20,7 @@ from .test_kill_resume import journal_by_status, send_command, wait_for
 pytestmark = pytest.mark.usefixtures("either_journal")
 
 
+@pytest.mark.posix
 def test_kill_9_after_the_first_halfs_202_never_sends_that_half_again(project_dir, fake):
     ready(project_dir)
     everyone = members(project_dir, "everyone")

@@ -17,7 +17,8 @@ from newsletter_cli.journal import JournalStore, SQLiteJournal
 STORES = ["sqlite", "postgresql"]
 
 
-@pytest.fixture(params=STORES)
+@pytest.fixture(params=[pytest.param(name, marks=pytest.mark.postgres) if name == "postgresql"
+                        else name for name in STORES])  # fmt: skip
 def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], JournalStore]:
     """Opens another connection to one fresh store (as another process would)."""
     opened: list[JournalStore] = []

@@ -35,6 +35,7 @@ with journal.send_lock(sys.argv[2]):
 """
 
 
+@pytest.mark.posix
 def test_kill_9_of_the_lock_holder_releases_the_send(pg_url):
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, pg_url, "the-send"], stdout=subprocess.PIPE, text=True,

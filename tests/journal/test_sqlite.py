@@ -60,6 +60,7 @@ def test_wal_and_every_commit_is_seen_by_another_process(tmp_path):
     journal.close()
 
 
+@pytest.mark.posix  # Windows has no mode bits: the profile's ACLs guard it
 def test_the_folder_and_files_are_private(tmp_path):
     folder = tmp_path / ".newsletter"
     journal = SQLiteJournal(folder / "journal.sqlite")
@@ -73,6 +74,7 @@ def test_the_folder_and_files_are_private(tmp_path):
     journal.close()
 
 
+@pytest.mark.posix  # Windows has no mode bits: the profile's ACLs guard it
 def test_a_journal_made_readable_by_others_is_tightened(tmp_path):
     folder = tmp_path / ".newsletter"
     folder.mkdir(mode=0o755)

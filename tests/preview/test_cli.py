@@ -10,11 +10,14 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from .helpers import TITLE
 
 NEWSLETTER = Path(sys.executable).with_name("newsletter")
 
 
+@pytest.mark.posix
 def test_serves_on_loopback_and_stops_cleanly_on_ctrl_c(issue_path: Path, project_dir: Path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "BROWSER": "false"}
     proc = subprocess.Popen(

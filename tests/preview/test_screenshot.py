@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,7 @@ def test_an_unknown_list_writes_no_screenshots(issue_path: Path, project: Projec
     assert not (project_dir / "shots").exists()
 
 
+@pytest.mark.browser
 def test_the_system_chromium_is_found() -> None:
     assert Path(find_chromium()).name.startswith("chromium")
 
@@ -65,7 +67,8 @@ def test_no_chromium_is_a_clear_error_with_a_hint(
 ) -> None:
     monkeypatch.delenv(CHROMIUM_ENV, raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(BrowserMissing, match="Chromium is not installed") as err:
+    monkeypatch.setattr(sys, "platform", "linux")  # no well-known Chrome folders either
+    with pytest.raises(BrowserMissing, match="no Chromium, Chrome or Edge is installed") as err:
         find_chromium()
     assert "apt-get install chromium" in (err.value.hint or "")
 

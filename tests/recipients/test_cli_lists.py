@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 SAMPLE_COUNTS = {
     "everyone": (74, 3),
     "local-authorities": (68, 3),
@@ -166,6 +168,7 @@ def test_lists_show_as_csv_and_json(invoke) -> None:
     assert len(as_json) == 14 and as_json[0]["tags"] == ["dcs", "riia-sponsor"]
 
 
+@pytest.mark.posix
 def test_lists_read_well_in_a_60_column_terminal(project_dir: Path) -> None:
     from terminal import run_in_terminal, too_wide
 

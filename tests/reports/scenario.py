@@ -18,11 +18,21 @@ def send(invoke, project_dir, env, *lists: str) -> str:
     from newsletter_cli.project import Project
 
     ready(project_dir)
+    tracking(project_dir, True)  # the readers' opens and clicks below are measured
     args = [a for name in lists for a in ("--list", name)]
     result = invoke("send", SEPTEMBER, *args, "--yes", "--backend", "sendgrid", env=env)
     assert result.exit_code == 0, result.output
     with existing_journal(Project(project_dir)) as journal:
         return journal.sends()[-1].id
+
+
+def tracking(project_dir, on: bool) -> None:
+    """Switch [sendgrid] track_opens and track_clicks on or off in newsletter.toml."""
+    config = project_dir / "newsletter.toml"
+    text = config.read_text(encoding="utf-8")
+    for name in ("track_opens", "track_clicks"):
+        text = text.replace(f"{name} = {'false' if on else 'true'}", f"{name} = {str(on).lower()}")
+    config.write_text(text, encoding="utf-8")
 
 
 def readers_act(fake, project_dir, *, start: float | None = None) -> dict[str, list[str]]:

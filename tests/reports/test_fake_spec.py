@@ -139,3 +139,8 @@ def test_the_mail_send_body_fits_the_spec_request_schema():
     assert "custom_args" not in body
     validator.validate(body)
     assert body["tracking_settings"]["subscription_tracking"]["enable"] is True
+    assert body["tracking_settings"]["open_tracking"] == {"enable": False}
+    tracked = Envelope(**{**vars(envelope()), "track_opens": True, "track_clicks": True})
+    tracked_body = build_body(prepare(email), [Contact("a@council.test", "Ann")], tracked)
+    validator.validate(tracked_body)
+    assert tracked_body["tracking_settings"]["click_tracking"]["enable"] is True

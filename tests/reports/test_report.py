@@ -18,7 +18,7 @@ from newsletter_cli.project import Project
 from newsletter_cli.reports.report import build_report
 
 from .conftest import API_KEY
-from .scenario import DAY, readers_act, send
+from .scenario import DAY, readers_act, send, tracking
 
 
 @pytest.fixture
@@ -217,3 +217,16 @@ def test_csv_neutralises_formulas_and_json_keeps_them(invoke, project_dir, fake,
     assert HYPERLINK in {r["organisation"] for r in data}
     text = " ".join(invoke("report", "--help").output.split())
     assert "Cells starting with = + - @ are prefixed with ' for spreadsheets" in text
+
+
+def test_with_tracking_off_opens_are_not_measured_not_zero(invoke, sent, project_dir, env):
+    send_id, _did = sent
+    tracking(project_dir, False)
+    result = invoke("report", send_id, env=env)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "opens not measured: tracking is off" in text
+    assert "clicks not measured: tracking is off" in text
+    assert "Unique opens" not in text and "People who opened" not in text
+    assert "Opens not measured: tracking is off" in text  # in the figures, instead of a zero
+    assert "Bounces" in text and "Requests" in text

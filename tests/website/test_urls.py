@@ -33,7 +33,11 @@ def test_the_email_links_only_where_publish_writes(project):
     ics = [u for u in links if u.endswith(".ics")]
     assert len(ics) == 7 and all(u.startswith(PAGE) for u in ics)
     assert [u for u in links if "/images/" in u][0].startswith(BASE + "images/regional-update-logo.")
-    assert set(links) <= {PAGE} | set(ics) | {u for u in links if u.startswith(BASE + "images/")}
+    privacy = load_config(project).sender.privacy_url  # the organisation's own page
+    assert privacy in links
+    assert set(links) <= {PAGE, privacy} | set(ics) | {
+        u for u in links if u.startswith(BASE + "images/")
+    }
 
 
 def test_an_old_config_with_only_view_online_url_still_works(project):

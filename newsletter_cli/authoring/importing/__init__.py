@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from newsletter_cli.authoring.importing.docx import read_docx
 from newsletter_cli.authoring.importing.draft import Draft
+from newsletter_cli.authoring.importing.html import link_share, read_html
 from newsletter_cli.authoring.importing.report import report_lines
 from newsletter_cli.authoring.importing.sniff import read_text_file, sniff
 from newsletter_cli.authoring.importing.source import Source
 from newsletter_cli.authoring.importing.structure import recognise
+from newsletter_cli.authoring.importing.text import read_text
 from newsletter_cli.authoring.importing.write import issue_text
 from newsletter_cli.errors import InputError
 
@@ -35,18 +38,12 @@ def read_source(path: Path) -> Source:
     """The file's paragraphs, whichever kind it is; InputError if it is not readable."""
     kind = sniff(path)
     if kind == "docx":
-        from newsletter_cli.authoring.importing.docx import read_docx
-
         source = read_docx(path)
     elif kind == "html":
-        from newsletter_cli.authoring.importing.html import link_share, read_html
-
         source = read_html(path.read_bytes(), path.name)
         if source.paras and link_share(source) > 0.6:
             raise InputError("holds only navigation links, no article to import", path=path)
     else:
-        from newsletter_cli.authoring.importing.text import read_text
-
         source = read_text(read_text_file(path), path.name, markdown=path.suffix.lower() == ".md")
     if sum(len(p.text) for p in source.paras) < MIN_ARTICLE_CHARS:
         what = "only navigation or a few words" if kind == "html" else "almost no text"

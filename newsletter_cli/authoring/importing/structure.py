@@ -14,7 +14,7 @@ from typing import Any
 
 from newsletter_cli.authoring.importing import when
 from newsletter_cli.authoring.importing.draft import Draft, Note, body, link_of, links_in
-from newsletter_cli.authoring.importing.events import ONLINE, build_event
+from newsletter_cli.authoring.importing.events import LABEL, ONLINE, _date_line, build_event
 from newsletter_cli.authoring.importing.source import Para, Source
 from newsletter_cli.authoring.importing.text import SECTION
 
@@ -162,8 +162,6 @@ def _people(heading: Para, paras: list[Para], draft: Draft) -> dict[str, Any] | 
 
 def _dated(paras: list[Para], ref: date) -> bool:
     """News with a date of its own: a line of dates and times, or "on 2nd October at X"."""
-    from newsletter_cli.authoring.importing.events import LABEL, _date_line
-
     for para in paras:
         if _date_line(para, ref) or LABEL.match(para.text) and len(para.text.split()) < 12:
             return True

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from newsletter_cli.errors import DeliveryError, Refused
+from newsletter_cli.errors import DeliveryError, InputError, Refused
 from newsletter_cli.journal.status import HAS_IT, SENDABLE, Outcome, Status
 
 __all__ = [
@@ -119,10 +119,12 @@ class Backend:
 
     @classmethod
     def refuse_unsupported(cls, *, sandbox: bool, scheduled: bool) -> None:
-        """Raise :class:`Refused` for a request this backend cannot carry out."""
+        """Refuse a request this backend cannot carry out: ``--sandbox`` with :class:`Refused`,
+        ``--at`` as a mistake in the command (:class:`InputError`)."""
         found = cls.refusal(sandbox=sandbox, scheduled=scheduled)
         if found is not None:
-            raise Refused(found[0], hint=found[1])
+            error = Refused if sandbox and not cls.has_sandbox else InputError
+            raise error(found[0], hint=found[1])
 
     @classmethod
     def preflight(cls, project: Project, config: Config, *, dry_run: bool) -> Readiness:

@@ -3,7 +3,10 @@
 Nothing leaves the machine. Each file is a complete message (text and HTML
 parts, one recipient in To:) that any mail program can open: the same bytes the
 SMTP backend sends (:mod:`newsletter_cli.delivery.message`). Files are written
-to a temporary name and renamed, so a crash never leaves half a message.
+to a temporary name and renamed, so a crash never leaves half a message. The files
+hold names and addresses: only their owner may read them (files 0600, folders 0700,
+whatever the umask). A message whose headers could not be written safely is not
+written: that recipient fails with the reason.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +27,8 @@ from newsletter_cli.delivery.backends.base import (
 )
 from newsletter_cli.delivery.message import Letterhead, personal_message
 from newsletter_cli.errors import DeliveryError
+from newsletter_cli.headertext import UnsafeHeader
+from newsletter_cli.mime import wire_bytes
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
 
@@ -33,6 +37,9 @@ if TYPE_CHECKING:
     from newsletter_cli.project import Project
 
 _UNSAFE = re.compile(r"[^a-z0-9@._+-]+")
+#: Outbox folders and files: readable by their owner only, like the journal.
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
 
 
 def file_name(email: str) -> str:
@@ -76,7 +83,8 @@ class OutboxBackend(Backend):
         self.check_context(context)
         target = self.folder / context.send_id
         try:
-            target.mkdir(parents=True, exist_ok=True)
+            private_folder(self.folder)
+            private_folder(target)
         except OSError as exc:
             raise DeliveryError(
                 f"cannot create the outbox folder: {exc.strerror}", path=target
@@ -85,10 +93,15 @@ class OutboxBackend(Backend):
         for contact in contacts:
             path = target / file_name(contact.email)
             try:
-                self._write(path, self.message(email, contact, context))
+                self._write(path, wire_bytes(self.message(email, contact, context)))
             except OSError as exc:
                 result.outcomes.append(
                     Outcome(contact.email, Status.FAILED, reason=f"{path}: {exc.strerror}")
+                )
+                continue
+            except UnsafeHeader as exc:
+                result.outcomes.append(
+                    Outcome(contact.email, Status.FAILED, reason=f"not written: {exc}")
                 )
                 continue
             written = Outcome(contact.email, Status.ACCEPTED, message_id=path.name)
@@ -104,8 +117,24 @@ class OutboxBackend(Backend):
         )
 
     @staticmethod
-    def _write(path: Path, msg: EmailMessage) -> None:
+    def _write(path: Path, data: bytes) -> None:
         temporary = path.with_suffix(".eml.part")
-        with open(temporary, "wb") as handle:
-            handle.write(msg.as_bytes())
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        with open(os.open(temporary, flags, FILE_MODE), "wb") as handle:
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), FILE_MODE)  # a .part left by an earlier run
+            handle.write(data)
         os.replace(temporary, path)
+
+
+def private_folder(folder: Path) -> None:
+    """``folder`` made (parents too) or narrowed so only its owner may open it."""
+    if not folder.is_dir():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=FOLDER_MODE, exist_ok=True)
+    current = folder.stat().st_mode & 0o777
+    if current & ~FOLDER_MODE:
+        try:
+            os.chmod(folder, current & FOLDER_MODE)
+        except PermissionError:
+            pass  # not ours: the files in it are still 0600

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import random
 import time
 import urllib.error
@@ -52,6 +51,7 @@ from newsletter_cli.delivery.sendgrid_body import (
     Envelope,
     Template,
     build_body,
+    header_refusal,
     prepare,
 )
 from newsletter_cli.delivery.sendgrid_http import DEFAULT_HOST, error_messages
@@ -65,6 +65,7 @@ from newsletter_cli.delivery.sync_state import stale_warning
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
+from newsletter_cli.secrets import SENDGRID, KeychainError, lookup
 
 if TYPE_CHECKING:
     import python_http_client
@@ -127,6 +128,8 @@ class SendGridBackend(Backend):
             reply_to=sender.reply_to,
             unsubscribe_group=unsubscribe_group(project, config),
             categories=tuple(config.sendgrid.categories),
+            track_opens=config.sendgrid.track_opens,
+            track_clicks=config.sendgrid.track_clicks,
         )
         options = {k: v for k, v in options.items() if v is not None}
         return cls(key, envelope, host=api_host(), **options)
@@ -141,8 +144,13 @@ class SendGridBackend(Backend):
         ready = Readiness()
         api_host()
         if dry_run:
-            if not os.environ.get(API_KEY_ENV, "").strip():
-                ready.warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
+            try:
+                found = lookup(SENDGRID).value
+            except KeychainError as exc:
+                ready.warnings.append(f"{exc.message}: a real send would stop")
+            else:
+                if not found:
+                    ready.warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
         else:
             api_key()
         unsubscribe_group(project, config)
@@ -197,7 +205,17 @@ class SendGridBackend(Backend):
             sandbox=context.sandbox,
         )  # fmt: skip
         result = BatchResult()
-        self._deliver(list(contacts), template, envelope, result, context.report)
+        safe = []
+        for contact in contacts:
+            refusal = header_refusal(contact, template, envelope)
+            if refusal is None:
+                safe.append(contact)
+            else:  # never sent: nothing in a file may add a header
+                result.outcomes.append(
+                    Outcome(contact.email, Status.FAILED, reason=f"not sent: {refusal}")
+                )
+        if safe:
+            self._deliver(safe, template, envelope, result, context.report)
         return result
 
     def schedule(self) -> str:

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from newsletter_cli.delivery import microsoft365
 from newsletter_cli.delivery.backends.base import (
     Backend,
     BatchResult,
@@ -39,6 +40,7 @@ from newsletter_cli.delivery.backends.base import (
     Status,
 )
 from newsletter_cli.delivery.message import Letterhead, personal_message
+from newsletter_cli.delivery.microsoft365 import xoauth2
 from newsletter_cli.delivery.retry import Backoff
 from newsletter_cli.delivery.smtp_limits import DAY, DailyQuota, Pacer
 from newsletter_cli.delivery.smtp_settings import (
@@ -48,8 +50,10 @@ from newsletter_cli.delivery.smtp_settings import (
     smtp_password,
     smtp_server,
 )
-from newsletter_cli.errors import AuthError, ConfigError, DeliveryError
+from newsletter_cli.errors import AuthError, ConfigError, DeliveryError, NewsletterError
+from newsletter_cli.headertext import UnsafeHeader
 from newsletter_cli.journal import existing_journal
+from newsletter_cli.mime import wire_bytes
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
 
@@ -93,15 +97,22 @@ def queue_id(reply: str) -> str:
     return reply.strip()[:200]
 
 
-def _auth_hint(reason: str) -> str:
+def _auth_hint(reason: str, oauth: bool = False) -> str:
+    if oauth:
+        return (
+            "SMTP AUTH must be enabled for the mailbox and the app registration must have "
+            "the SMTP.Send permission; 'newsletter login microsoft365' signs in again"
+        )
     if "5.7.30" in reason:  # Microsoft 365 with passwords for SMTP AUTH retired
         return (
             "this Microsoft 365 tenant no longer accepts a password for SMTP (Basic "
-            "authentication retired); send through another SMTP relay, or --backend sendgrid"
+            "authentication retired): sign in with OAuth instead (client_id under [smtp], "
+            "then 'newsletter login microsoft365'; see 'Passwords and sign-in' in the manual), "
+            "or send through another SMTP relay, or --backend sendgrid"
         )
     return (
-        f"check [smtp] user and {PASSWORD_ENV} (Microsoft 365: SMTP AUTH must be enabled "
-        "for the mailbox; use an app password with MFA)"
+        f"check [smtp] user and the password ('newsletter login smtp' or {PASSWORD_ENV}; "
+        "Microsoft 365: SMTP AUTH must be enabled for the mailbox; an app password with MFA)"
     )
 
 
@@ -127,9 +138,10 @@ class SmtpBackend(Backend):
         server = smtp_server(project, config)
         sender = config.sender
         letterhead = Letterhead(sender.from_email, sender.from_name, sender.reply_to)
+        token = microsoft365.token_source(server) if server.auth == "oauth" else None
         return cls(server, smtp_password(server), letterhead,
                    sent_since=lambda since: cls.sent_since(project, config, since),
-                   **options)  # fmt: skip
+                   token=token, **options)  # fmt: skip
 
     @classmethod
     def preflight(cls, project: Project, config: Config, *, dry_run: bool) -> Readiness:
@@ -138,6 +150,8 @@ class SmtpBackend(Backend):
         server = smtp_server(project, config)
         try:
             smtp_password(server)
+            if server.auth == "oauth" and microsoft365.signed_in(server) is None:
+                raise microsoft365.not_signed_in(server)
         except ConfigError as exc:
             if not dry_run:
                 raise
@@ -175,9 +189,12 @@ class SmtpBackend(Backend):
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         rng: Callable[[], float] = random.random,
+        token: Callable[[], str] | None = None,
     ) -> None:
         self.server = server
         self._password = password
+        self._token = token  # OAuth: gives an access token for AUTH XOAUTH2
+        self._secrets: list[str] = [password] if password else []
         self.letterhead = letterhead
         self.policy = policy or SmtpPolicy()
         self._ssl = ssl_context
@@ -222,16 +239,21 @@ class SmtpBackend(Backend):
             self._smtp = None
 
     def scrub(self, text: str) -> str:
-        """``text`` with the password blanked out."""
-        return text.replace(self._password, "[password]") if self._password else text
+        """``text`` with the password (or access token) blanked out."""
+        for secret in self._secrets:
+            text = text.replace(secret, "[password]")
+        return text
 
     # -- one message, with retries -----------------------------------------------------
 
     def payload(self, email: RenderedEmail, contact: Contact, context: SendContext) -> bytes:
         """The message on the wire (the outbox's bytes), dot-stuffed and ended for DATA."""
-        raw = personal_message(
-            email, contact, self.letterhead, issue_name=context.issue_name, send_id=context.send_id
-        ).as_bytes()
+        raw = wire_bytes(
+            personal_message(
+                email, contact, self.letterhead, issue_name=context.issue_name,
+                send_id=context.send_id,
+            )
+        )
         if not raw.endswith(b"\r\n"):
             raw += b"\r\n"
         return _LEADING_DOT.sub(b"..", raw) + b".\r\n"
@@ -239,7 +261,10 @@ class SmtpBackend(Backend):
     def _deliver(
         self, email: RenderedEmail, contact: Contact, context: SendContext
     ) -> tuple[Outcome, DeliveryError | None, int]:
-        data = self.payload(email, contact, context)
+        try:
+            data = self.payload(email, contact, context)
+        except UnsafeHeader as exc:  # never sent: nothing in a file may add a header
+            return Outcome(contact.email, Status.FAILED, reason=f"not sent: {exc}"), None, 0
         tries = 0
         while True:
             tries += 1
@@ -262,7 +287,8 @@ class SmtpBackend(Backend):
                 reason = f"{reason} (gave up after {tries} tries)"
             failed = Outcome(contact.email, Status.FAILED, reason=reason)
             if answer.kind == "auth":
-                return failed, AuthError(reason, hint=_auth_hint(reason)), tries
+                hint = _auth_hint(reason, oauth=self._token is not None)
+                return failed, AuthError(reason, hint=hint), tries
             if answer.kind in ("stop", "unavailable"):
                 return failed, DeliveryError(f"the send stopped: {reason}"), tries
             if answer.kind == "retry" or answer.stage == "data":
@@ -389,7 +415,7 @@ class SmtpBackend(Backend):
                 code, reply = smtp.starttls(context=self._context())
                 smtp.ehlo()
             if server.user:
-                smtp.login(server.user, self._password or "")
+                self._login(smtp, where)
         except smtplib.SMTPAuthenticationError as exc:
             kind = "auth" if exc.smtp_code >= 500 else "unavailable"
             words = _words(exc.smtp_code, exc.smtp_error)
@@ -405,6 +431,28 @@ class SmtpBackend(Backend):
             raise _Refusal("stop", self._tls_problem(exc, where)) from None
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             raise _Refusal("unavailable", f"{where} closed the connection: {exc}") from None
+
+    def _login(self, smtp: smtplib.SMTP, where: str) -> None:
+        """AUTH with the password, or XOAUTH2 with a fresh Microsoft 365 access token."""
+        user = self.server.user or ""
+        if self._token is None:
+            smtp.login(user, self._password or "")
+            return
+        if "xoauth2" not in smtp.esmtp_features.get("auth", "").lower().split():
+            raise _Refusal("stop", f"{where} does not offer AUTH XOAUTH2 (OAuth sign-in); "
+                                   'check [smtp], or set auth = "password"')  # fmt: skip
+        try:
+            token = self._token()
+        except NewsletterError as exc:
+            raise _Refusal("auth", f"{exc.message}; {exc.hint or ''}".rstrip("; ")) from None
+        self._secrets.append(token)
+        answer = xoauth2(user, token)
+        code, reply = smtp.auth(
+            "XOAUTH2", lambda challenge=None: answer if challenge is None else "",
+            initial_response_ok=True,
+        )  # fmt: skip
+        if code != 235:  # smtplib raises for a refusal; anything else is not a login
+            raise smtplib.SMTPAuthenticationError(code, reply)
 
     def _greeting_refusal(self, code: int, reply: bytes | str) -> _Refusal:
         text = f"the SMTP server is not taking mail: {_words(code, reply)}"
