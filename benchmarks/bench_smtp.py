@@ -60,8 +60,8 @@ def child(kind: str, count: int, port: int, folder: str) -> None:
     started = time.perf_counter()
     if kind == "newsletter":
         from newsletter_cli.delivery.backends.base import SendContext
-        from newsletter_cli.delivery.deliver import Variant, deliver
         from newsletter_cli.delivery.backends.smtp import SmtpBackend
+        from newsletter_cli.delivery.deliver import Variant, deliver
         from newsletter_cli.delivery.smtp_settings import SmtpServer
         from newsletter_cli.journal import Journal
         from newsletter_cli.recipients.addresses import address_problem

@@ -301,7 +301,7 @@ def test_newsletter_toml_is_read_once_per_send(invoke, project_dir, monkeypatch)
     monkeypatch.setattr(config_module, "read_text", counting)
     result = invoke("send", SEPTEMBER, "--list", "send-network", "--yes", "--no-link-check")
     assert result.exit_code == 0, result.output
-    assert "Versions    2 by audience" in result.output
+    assert "Versions    2 versions: " in result.output
     assert len(list((project_dir / "outbox").rglob("*.eml"))) == len(
         members(project_dir, "send-network"))
     assert len(reads) == 1
