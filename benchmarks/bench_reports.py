@@ -98,9 +98,9 @@ def bench_sync(fake_class) -> None:
 
 
 def bench_report(fake_class) -> None:
-    from newsletter_cli.delivery.base import SendContext
+    from newsletter_cli.delivery.backends.base import SendContext
+    from newsletter_cli.delivery.backends.sendgrid import SendGridBackend
     from newsletter_cli.delivery.deliver import Variant, deliver
-    from newsletter_cli.delivery.sendgrid_backend import SendGridBackend
     from newsletter_cli.delivery.sendgrid_body import Envelope
     from newsletter_cli.journal import SQLiteJournal
     from newsletter_cli.recipients.contact import Contact

@@ -41,9 +41,9 @@ def rendered_email():
 
 def child(count: int, host: str, folder: str) -> None:
     """Send to ``count`` made-up contacts; print figures as JSON."""
-    from newsletter_cli.delivery.base import SendContext
+    from newsletter_cli.delivery.backends.base import SendContext
+    from newsletter_cli.delivery.backends.sendgrid import SendGridBackend
     from newsletter_cli.delivery.deliver import Variant, deliver
-    from newsletter_cli.delivery.sendgrid_backend import SendGridBackend
     from newsletter_cli.delivery.sendgrid_body import Envelope
     from newsletter_cli.journal import Journal
     from newsletter_cli.recipients.addresses import address_problem

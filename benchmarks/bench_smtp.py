@@ -59,9 +59,9 @@ def child(kind: str, count: int, port: int, folder: str) -> None:
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
     if kind == "newsletter":
-        from newsletter_cli.delivery.base import SendContext
+        from newsletter_cli.delivery.backends.base import SendContext
+        from newsletter_cli.delivery.backends.smtp import SmtpBackend
         from newsletter_cli.delivery.deliver import Variant, deliver
-        from newsletter_cli.delivery.smtp import SmtpBackend
         from newsletter_cli.delivery.smtp_settings import SmtpServer
         from newsletter_cli.journal import Journal
         from newsletter_cli.recipients.addresses import address_problem

@@ -14,9 +14,9 @@ import newsletter_cli
 
 PACKAGE = Path(newsletter_cli.__file__).parent
 #: Modules of this package that pull in a heavy optional package when imported, so they
-#: are imported inside the function that needs them (psycopg, jinja2 + mjml, sendgrid).
+#: are imported inside the function that needs them (psycopg, jinja2 + mjml).
 HEAVY = {"newsletter_cli.journal.postgres", "newsletter_cli.journal.migrate",
-         "newsletter_cli.render.pipeline", "newsletter_cli.delivery.sendgrid_backend"}  # fmt: skip
+         "newsletter_cli.render.pipeline"}  # fmt: skip
 
 
 def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:

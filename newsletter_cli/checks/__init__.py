@@ -14,7 +14,7 @@ from datetime import date
 from newsletter_cli import markdown
 from newsletter_cli.blocks import Block, EventBlock, Events
 from newsletter_cli.checks.dates import _first_day, _heading, _last_day, date_findings, london_today
-from newsletter_cli.config import _key_line, load_config
+from newsletter_cli.config import Config, _key_line, load_config
 from newsletter_cli.findings import Finding, Findings, file_order
 from newsletter_cli.issue import Issue
 from newsletter_cli.issue_types import EventDetails, Link, Model, is_placeholder
@@ -195,10 +195,12 @@ def _audiences(issue: Issue, project: Project) -> Iterator[Finding]:
                 )
 
 
-def privacy_findings(project: Project, *, test_send: bool = False) -> Iterator[Finding]:
+def privacy_findings(
+    project: Project, *, test_send: bool = False, config: Config | None = None
+) -> Iterator[Finding]:
     """No privacy notice to link from the footer: an error for a send to lists (UK GDPR:
     readers are told how their details are used), a warning for a test send."""
-    if load_config(project).sender.privacy_url:
+    if (config or load_config(project)).sender.privacy_url:
         return
     path = project.config_path
     text = read_text(path) if path.is_file() else ""
@@ -213,23 +215,29 @@ def privacy_findings(project: Project, *, test_send: bool = False) -> Iterator[F
 
 
 def run_checks(
-    issue: Issue, project: Project, *, today: date | None = None, test_send: bool = False
+    issue: Issue,
+    project: Project,
+    *,
+    today: date | None = None,
+    test_send: bool = False,
+    config: Config | None = None,
 ) -> CheckReport:
     """Every check on ``issue``, including the size of its full rendered HTML.
 
     Dates are compared with ``today`` (default: today in Europe/London; a scheduled
     send passes the day it goes). With ``test_send`` an event already over is a warning.
+    ``config``: newsletter.toml when the caller has read it already.
     """
     report = CheckReport(path=str(issue.path or issue.name))
     report.findings.extend(_envelope(issue))
     report.findings.extend(_todos(issue, None))
     report.findings.extend(_audiences(issue, project))
-    report.findings.extend(privacy_findings(project, test_send=test_send))
+    report.findings.extend(privacy_findings(project, test_send=test_send, config=config))
     for block in issue.blocks:
         report.findings.extend(_block(issue, block))
     report.findings.extend(date_findings(issue, today or london_today(), test_send=test_send))
-    report.findings.extend(site_findings(issue, project))
-    html = render_email(issue, project).html
+    report.findings.extend(site_findings(issue, project, config))
+    html = render_email(issue, project, config=config).html
     report.html_bytes = len(html.encode("utf-8"))
     if report.html_bytes > GMAIL_CLIP_BYTES:
         report.findings.append(

@@ -9,8 +9,6 @@ import the library module they call inside their body.
 # isort: off
 from newsletter_cli.cli.app import app, main
 from newsletter_cli.cli import init, build, importing, send  # noqa: F401 - adds the commands
-
-send.register(app)  # cli/send.py still adds its command this way (moved with the send rework)
 from newsletter_cli.cli import history, preview, publish, report  # noqa: E402, F401
 from newsletter_cli.cli import lists, suppressions, journal, login, template  # noqa: E402, F401
 # isort: on

@@ -163,9 +163,10 @@ def cancel(
     Example: newsletter cancel 2025-09-regional-update--dcs-3f9a1c
     """
     from newsletter_cli.delivery.cancel import cancel_send
+    from newsletter_cli.environment import Environment
     from newsletter_cli.project import Project
 
-    done = cancel_send(Project.find(), send_id)
+    done = cancel_send(Environment.load(Project.find()), send_id)
     if done.already:
         console.print(f"Send {_esc(done.record.id)} was already cancelled; nothing to do.")
         return

@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from newsletter_cli.cli.app import app
 from newsletter_cli.cli.output import console, err_console
 from newsletter_cli.cli.params import ISSUE_HELP, complete_list_names, project_for
 
 if TYPE_CHECKING:
     from newsletter_cli.delivery.deliver import RunResult
     from newsletter_cli.delivery.plan import SendPlan
-    from newsletter_cli.project import Project
+    from newsletter_cli.delivery.request import SendRequest
+    from newsletter_cli.environment import Environment
 
 ROWS = ("accepted", "failed", "uncertain", "skipped", "suppressed", "invalid", "queued",
         "cancelled")
@@ -38,16 +40,6 @@ def show_plan(plan: SendPlan) -> None:
     """The confirmation screen: what will be sent, to whom, how."""
     from newsletter_cli.render.audiences import versions_in_words
 
-    backend = (
-        "outbox (writes .eml files; nothing leaves this machine; unsubscribe is a mailto "
-        "to the reply-to address)"
-        if plan.backend == "outbox"
-        else plan.backend_label
-        if plan.backend_label
-        else "SendGrid sandbox (checked by SendGrid, delivered to nobody)"
-        if plan.mode == "sandbox"
-        else "SendGrid (real email)"
-    )
     issue_path = plan.issue.path or plan.issue.name
     lines = [
         ("Issue", f"{plan.issue.name} ({issue_path})"),
@@ -57,7 +49,7 @@ def show_plan(plan: SendPlan) -> None:
         ("Test to" if plan.test else "Lists", ", ".join(plan.lists)),
         ("Recipients", _recipients_line(plan)),
         ("Versions", versions_in_words(plan.issue.blocks, plan.variants)),
-        ("Backend", backend),
+        ("Backend", plan.backend_label),
         ("Send id", plan.send_id),
     ]
     if plan.send_at is not None:
@@ -110,7 +102,7 @@ def confirm(plan: SendPlan, yes: bool) -> None:
             "not sent: no terminal to confirm in",
             hint="add --yes to send without being asked (after a --dry-run or a --test-to send)",
         )
-    what = "Write" if plan.backend == "outbox" else "Send"
+    what = plan.backend_class.verb
     if not typer.confirm(f"{what} to {plan.to_send} recipient(s) now?", default=False):
         raise Refused("not sent: you said no")
 
@@ -143,10 +135,9 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
             f"SendGrid will send to {accepted} recipient(s) at {plan.send_at:%d %B %Y %H:%M %Z}. "
             f"To stop it: newsletter cancel {plan.send_id}"
         )
-    elif plan.backend == "smtp":
-        console.print(f"The SMTP server accepted the email for {accepted} recipient(s).")
     else:
-        console.print(f"SendGrid accepted the email for {accepted} recipient(s).")
+        who = plan.backend_class.accepted_by
+        console.print(f"{who} accepted the email for {accepted} recipient(s).")
     for other, count in sorted(result.skipped_by.items()):
         console.print(f"{count} skipped: already received this issue in send {_esc(other)}.")
     if result.recovered:
@@ -158,17 +149,9 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
     if uncertain:
         console.print(
             f"[yellow]{uncertain} uncertain[/]: a request left but no answer came, so they may "
-            f"have it. {_uncertain_advice(plan)} "
+            f"have it. {plan.backend_class.uncertain_advice} "
             f"'newsletter history {plan.send_id}' lists them."
         )
-
-
-def _uncertain_advice(plan: SendPlan) -> str:
-    if plan.backend == "smtp":
-        return ("Check the mailbox's Sent Items or the mail server's message trace; to send to "
-                "them again, run the same command with --resend-uncertain.")  # fmt: skip
-    return ("Later, the same command with --check-uncertain asks SendGrid's Email Activity "
-            "which it has (--resend-uncertain sends to them all again).")  # fmt: skip
 
 
 def _shown(path: object) -> str:
@@ -215,142 +198,158 @@ def nothing_new(plan: SendPlan) -> str | None:
     return "Nothing to send: everyone on the list(s) already has it."
 
 
-def register(app: typer.Typer) -> None:
-    """Add send to the app."""
-
-    @app.command()
-    def send(
-        issue: Annotated[
-            str, typer.Argument(metavar="ISSUE", help=ISSUE_HELP, show_default=False)
-        ],
-        lists: Annotated[
-            list[str] | None,
-            typer.Option("--list", "-l", metavar="NAME", autocompletion=complete_list_names,
-                         help="A list to send to (repeat for more)."),
-        ] = None,
-        test_to: Annotated[
-            list[str] | None,
-            typer.Option("--test-to", metavar="ADDRESS",
-                         help="Send only to this address, subject '[TEST] ...' (repeat for more)."),
-        ] = None,
-        dry_run: Annotated[
-            bool, typer.Option("--dry-run", help="Check, count and render; send nothing.")
-        ] = False,
-        yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")] = False,
-        at: Annotated[
-            str | None,
-            typer.Option("--at", metavar="'YYYY-MM-DD HH:MM'",
-                         help="Schedule it: UK time, within 72 hours (SendGrid)."),
-        ] = None,
-        sandbox: Annotated[
-            bool, typer.Option("--sandbox", help="SendGrid sandbox mode: checked, not delivered.")
-        ] = False,
-        backend: Annotated[
-            str | None,
-            typer.Option("--backend", metavar="BACKEND",
-                         help="outbox, sendgrid or smtp (default: newsletter.toml)."),
-        ] = None,
-        resend_uncertain: Annotated[
-            bool,
-            typer.Option("--resend-uncertain", help="Also send to recipients left 'uncertain'."),
-        ] = False,
-        allow_repeat: Annotated[
-            bool,
-            typer.Option("--allow-repeat", help="Also send to people who already received this "
-                         "issue in another send (a second copy)."),  # fmt: skip
-        ] = False,
-        check_uncertain: Annotated[
-            bool,
-            typer.Option("--check-uncertain", help="Ask SendGrid's Email Activity about this "
-                         "send's uncertain recipients; send nothing."),  # fmt: skip
-        ] = False,
-        strict: Annotated[
-            bool,
-            typer.Option(
-                "--strict", help="Refuse while any recipient-file problem may keep someone off."
-            ),
-        ] = False,
-        no_link_check: Annotated[
-            bool,
-            typer.Option("--no-link-check", help="Send without trying every link first."),
-        ] = False,
-    ) -> None:
-        """Send an issue to lists (or a test address), safely and resumably.
-
-        Example: newsletter send regional-update --list send-network
-
-        A test copy first: newsletter send ISSUE --test-to you@example.org
-        """
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
-        from newsletter_cli.delivery.plan import prepare_send
-        from newsletter_cli.delivery.sender import run_send
-
-        project = project_for(issue)
-        if check_uncertain:
-            _check_uncertain(project, issue, lists or [], backend, sandbox, bool(test_to))
-            return
-        plan = prepare_send(
-            project, issue, lists or [], test_to=test_to or [], backend=backend, at=at,
-            sandbox=sandbox, resend_uncertain=resend_uncertain, allow_repeat=allow_repeat,
-            dry_run=dry_run, link_check=not no_link_check,
-        )  # fmt: skip
-        show_plan(plan)
-        if strict:
-            from newsletter_cli.recipients.leftout import refuse_if_any
-
-            refuse_if_any(plan.left_out, plan.lists)
-        if dry_run:
-            console.print("Dry run: nothing was sent and nothing was written.")
-            return
-        reason = nothing_new(plan)
-        if reason:
-            console.print(reason)
-            return
-        confirm(plan, yes)
-        columns = (
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}/s"),
-            TimeRemainingColumn(),
-        )
-        with Progress(*columns, console=err_console, transient=True) as progress:
-            verb = "writing" if plan.backend == "outbox" else "sending"
-            task = progress.add_task(verb, total=None, rate="-")
-
-            def on_progress(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-                speed = progress.tasks[0].speed
-                progress.update(task, rate=f"{speed:.0f}" if speed else "-")
-
-            result = run_send(project, plan, on_progress=on_progress)
-        show_result(plan, result)
-        if result.stopped is not None:
-            error = result.stopped
-            if not error.hint:
-                error.hint = _resume_hint(plan)
-            raise error
+Lists = Annotated[
+    list[str] | None,
+    typer.Option("--list", "-l", metavar="NAME", autocompletion=complete_list_names,
+                 help="A list to send to (repeat for more)."),
+]  # fmt: skip
+TestTo = Annotated[
+    list[str] | None,
+    typer.Option("--test-to", metavar="ADDRESS",
+                 help="Send only to this address, subject '[TEST] ...' (repeat for more)."),
+]  # fmt: skip
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Check, count and render; send nothing.")]
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")]
+At = Annotated[
+    str | None,
+    typer.Option("--at", metavar="'YYYY-MM-DD HH:MM'",
+                 help="Schedule it: UK time, within 72 hours (SendGrid)."),
+]  # fmt: skip
+Sandbox = Annotated[
+    bool, typer.Option("--sandbox", help="SendGrid sandbox mode: checked, not delivered.")
+]
+BackendName = Annotated[
+    str | None,
+    typer.Option("--backend", metavar="BACKEND",
+                 help="outbox, sendgrid or smtp (default: newsletter.toml)."),
+]  # fmt: skip
+ResendUncertain = Annotated[
+    bool, typer.Option("--resend-uncertain", help="Also send to recipients left 'uncertain'.")
+]
+AllowRepeat = Annotated[
+    bool,
+    typer.Option("--allow-repeat", help="Also send to people who already received this "
+                 "issue in another send (a second copy)."),  # fmt: skip
+]
+CheckUncertain = Annotated[
+    bool,
+    typer.Option("--check-uncertain", help="Ask SendGrid's Email Activity about this "
+                 "send's uncertain recipients; send nothing."),  # fmt: skip
+]
+Strict = Annotated[
+    bool,
+    typer.Option("--strict", help="Refuse while any recipient-file problem may keep someone off."),
+]
+NoLinkCheck = Annotated[
+    bool, typer.Option("--no-link-check", help="Send without trying every link first.")
+]
 
 
-def _check_uncertain(
-    project: Project, issue: str, lists: list[str], backend: str | None, sandbox: bool, test: bool
+@app.command()
+def send(
+    issue: Annotated[str, typer.Argument(metavar="ISSUE", help=ISSUE_HELP, show_default=False)],
+    lists: Lists = None,
+    test_to: TestTo = None,
+    dry_run: DryRun = False,
+    yes: Yes = False,
+    at: At = None,
+    sandbox: Sandbox = False,
+    backend: BackendName = None,
+    resend_uncertain: ResendUncertain = False,
+    allow_repeat: AllowRepeat = False,
+    check_uncertain: CheckUncertain = False,
+    strict: Strict = False,
+    no_link_check: NoLinkCheck = False,
 ) -> None:
+    """Send an issue to lists (or a test address), safely and resumably.
+
+    Example: newsletter send regional-update --list send-network
+
+    A test copy first: newsletter send ISSUE --test-to you@example.org
+    """
+    from newsletter_cli.delivery.request import SendRequest
+    from newsletter_cli.environment import Environment
+
+    request = SendRequest(
+        issue, tuple(lists or ()), tuple(test_to or ()), backend=backend, at=at,
+        sandbox=sandbox, dry_run=dry_run, yes=yes, resend_uncertain=resend_uncertain,
+        allow_repeat=allow_repeat, check_uncertain=check_uncertain, strict=strict,
+        link_check=not no_link_check,
+    )  # fmt: skip
+    env = Environment.load(project_for(issue), console=console, err_console=err_console)
+    if request.check_uncertain:
+        _check_uncertain(env, request)
+    else:
+        run_request(env, request)
+
+
+def run_request(env: Environment, request: SendRequest) -> None:
+    """Plan, show, confirm, deliver, report: the whole of ``newsletter send``."""
+    from newsletter_cli.delivery.plan import prepare_send
+
+    plan = prepare_send(env, request)
+    show_plan(plan)
+    if request.strict:
+        from newsletter_cli.recipients.leftout import refuse_if_any
+
+        refuse_if_any(plan.left_out, plan.lists)
+    if request.dry_run:
+        console.print("Dry run: nothing was sent and nothing was written.")
+        return
+    reason = nothing_new(plan)
+    if reason:
+        console.print(reason)
+        return
+    confirm(plan, request.yes)
+    result = _deliver_with_progress(env, plan)
+    show_result(plan, result)
+    if result.stopped is not None:
+        error = result.stopped
+        if not error.hint:
+            error.hint = _resume_hint(plan)
+        raise error
+
+
+def _deliver_with_progress(env: Environment, plan: SendPlan) -> RunResult:
+    """Run the send under a progress bar on stderr."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from newsletter_cli.delivery.sender import run_send
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}/s"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=env.err_console, transient=True) as progress:
+        task = progress.add_task(plan.backend_class.doing, total=None, rate="-")
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+            speed = progress.tasks[0].speed
+            progress.update(task, rate=f"{speed:.0f}" if speed else "-")
+
+        return run_send(env, plan, on_progress=on_progress)
+
+
+def _check_uncertain(env: Environment, request: SendRequest) -> None:
     """send --check-uncertain: resolve the send's uncertain recipients, say what next."""
     from newsletter_cli.delivery.plan import find_send_id
     from newsletter_cli.delivery.uncertain import check_uncertain
     from newsletter_cli.errors import InputError, Refused
 
-    if test:
+    if request.test:
         raise InputError("--check-uncertain looks at a send to lists: give --list, not --test-to")
-    send_id = find_send_id(project, issue, lists, backend=backend, sandbox=sandbox)
-    found = check_uncertain(project, send_id)
+    send_id = find_send_id(env, request)
+    found = check_uncertain(env.project, send_id)
     for line in found.summary():
         console.print(_esc(line))
     if found.unavailable:

@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from newsletter_cli.config import load_config
-from newsletter_cli.delivery.backends import make_backend
-from newsletter_cli.delivery.base import Backend, Status
+from newsletter_cli.delivery.backends.base import Backend, Status
+from newsletter_cli.delivery.backends.registry import make_backend
 from newsletter_cli.errors import Refused
 from newsletter_cli.journal import SendRecord, existing_journal
 from newsletter_cli.journal.history import find_send, london_time, no_send
 
 if TYPE_CHECKING:
-    from newsletter_cli.project import Project
+    from newsletter_cli.environment import Environment
 
 #: SendGrid cannot reliably cancel a scheduled send less than 10 minutes before it goes.
 CANCEL_MARGIN = timedelta(minutes=10)
@@ -29,14 +28,15 @@ class Cancelled:
 
 
 def cancel_send(
-    project: Project, send_id: str, *, backend: Backend | None = None, now: float | None = None
+    env: Environment, send_id: str, *, backend: Backend | None = None, now: float | None = None
 ) -> Cancelled:
     """Cancel a scheduled send not yet gone; its recipients become ``cancelled``.
 
     Cancelling a send already cancelled does nothing and says so (not an error: what
     was asked for is true).
     """
-    journal = existing_journal(project)
+    project = env.project
+    journal = existing_journal(project, config=env.config)
     if journal is None:
         raise no_send(send_id, [])
     with journal:
@@ -55,7 +55,7 @@ def cancel_send(
             )
         with journal.send_lock(record.id):
             if backend is None:
-                backend = make_backend(record.backend, project, load_config(project))
+                backend = make_backend(record.backend, project, env.config)
             backend.cancel(record.batch_id)
             accepted = [r.email for r in journal.recipients(record.id, [Status.ACCEPTED])]
             journal.set_status(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsletter_cli.delivery.base import (
+from newsletter_cli.delivery.backends.base import (
     SENDABLE,
     Backend,
     BatchResult,
@@ -29,6 +29,9 @@ from newsletter_cli.recipients.contact import Contact
 
 if TYPE_CHECKING:
     from newsletter_cli.render import RenderedEmail
+
+#: An address refused before sending: the person, INVALID, why.
+Invalid = tuple[Person, Status, "str | None"]
 
 #: Stop after this many batches in a row came back uncertain (SendGrid not answering).
 UNCERTAIN_BATCHES_IN_A_ROW = 3
@@ -87,16 +90,33 @@ def deliver(
     """
     send_id = context.send_id
     recovered = journal.recover_in_flight(send_id)
-    size = max(1, min(batch_size or backend.max_batch, backend.max_batch))
-    sendable = set(SENDABLE) | ({Status.UNCERTAIN} if resend_uncertain else set())
     once = not (allow_repeat or context.test or context.sandbox)
-    issue = context.issue_name if once else None
-    lists_of = lists_of or {}
+    sendable = set(SENDABLE) | ({Status.UNCERTAIN} if resend_uncertain else set())
+    run = _Run(journal, backend, context, context.issue_name if once else None, sendable)
+    sorted_out = _sort_out(variants, lists_of or {}, address_problem)
+    work = run.queue(*sorted_out)
+    run.progress = _Progress(sum(len(contacts) for _, contacts in work), on_progress)
+    size = max(1, min(batch_size or backend.max_batch, backend.max_batch))
+    stopped = run.send_all(work, size)
+    totals = journal.counts(send_id)
+    if stopped is None and not any(totals.get(s, 0) for s in SENDABLE | {Status.UNCERTAIN}):
+        journal.update_send(send_id, state="done")
+    return RunResult(
+        send_id, backend.name, backend.delivers, run.this_run, totals, run.requests, recovered,
+        stopped, skipped_by=run.skipped_by,
+    )  # fmt: skip
 
+
+def _sort_out(
+    variants: Sequence[Variant],
+    lists_of: Mapping[str, Sequence[str]],
+    address_problem: Callable[[str], str | None] | None,
+) -> tuple[list[tuple[RenderedEmail, list[Contact]]], list[Person], list[Invalid]]:
+    """Each variant's contacts to send to (one copy each), the people, the invalid ones."""
     seen: set[str] = set()
     plan: list[tuple[RenderedEmail, list[Contact]]] = []
     people: list[Person] = []
-    invalid: list[tuple[Person, Status, str | None]] = []
+    invalid: list[Invalid] = []
     for variant in variants:
         keep = []
         for contact in variant.contacts:
@@ -112,72 +132,101 @@ def deliver(
                 keep.append(contact)
                 people.append(person)
         plan.append((variant.email, keep))
-    this_run: Counter[Status] = Counter()
-    if invalid:
-        journal.set_new(send_id, invalid)
-        this_run[Status.INVALID] = len(invalid)
-    journal.enqueue(send_id, people)
-    skipped = journal.skip_received(send_id, issue, delivering=backend.delivers, among=sendable)
-    skipped_by: Counter[str] = Counter(skipped.values())
-    statuses = journal.statuses(send_id)
-    work = [
-        (email, [c for c in contacts if statuses.get(c.email) in sendable])
-        for email, contacts in plan
-    ]
-    total = sum(len(contacts) for _, contacts in work)
-    progress = _Progress(total, on_progress)
-    this_run[Status.SKIPPED] += len(skipped)
-    batch_no = journal.last_batch(send_id)
-    requests = 0
-    stopped: NewsletterError | None = None
-    uncertain_in_a_row = 0
-    try:
-        for email, contacts in work:
-            for start in range(0, len(contacts), size):
-                batch = contacts[start : start + size]
-                batch_no += 1
-                claim = journal.claim(
-                    send_id, [c.email for c in batch], among=sendable, batch=batch_no,
-                    issue=issue, delivering=backend.delivers,
-                )  # fmt: skip
-                this_run[Status.SKIPPED] += len(claim.skipped)
-                skipped_by.update(claim.skipped.values())
-                progress.begin(len(batch))
-                chosen = set(claim.sending)
-                batch = [c for c in batch if c.email in chosen]
-                progress.step(progress.pending - len(batch))  # not sent: done already
-                if not batch:
-                    progress.end()
-                    continue
-                reporter = _Reporter(journal, backend, send_id, progress)
-                numbered = replace(context, batch=batch_no, report=reporter)
-                result = _send_one_batch(journal, backend, numbered, email, batch, reporter,
-                                         this_run)  # fmt: skip
-                progress.end()
-                requests += result.requests
-                if result.outcomes and all(o.status is Status.UNCERTAIN for o in result.outcomes):
-                    uncertain_in_a_row += 1
-                else:
-                    uncertain_in_a_row = 0
-                if result.stop is None and uncertain_in_a_row >= UNCERTAIN_BATCHES_IN_A_ROW:
-                    result.stop = DeliveryError(
-                        f"{uncertain_in_a_row} requests in a row got no answer; stopped",
-                        hint="check the network, then run the same command again to resume",
-                    )
-                if result.stop is not None:
-                    stopped = result.stop
-                    break
-            if stopped is not None:
-                break
-    except KeyboardInterrupt:
-        stopped = Interrupted("the send was interrupted (Ctrl-C)")
-    totals = journal.counts(send_id)
-    if stopped is None and not any(totals.get(s, 0) for s in SENDABLE | {Status.UNCERTAIN}):
-        journal.update_send(send_id, state="done")
-    return RunResult(
-        send_id, backend.name, backend.delivers, this_run, totals, requests, recovered, stopped,
-        skipped_by=skipped_by,
-    )  # fmt: skip
+    return plan, people, invalid
+
+
+@dataclass
+class _Run:
+    """One run of :func:`deliver`: what it counts, batch by batch."""
+
+    journal: JournalStore
+    backend: Backend
+    context: SendContext
+    issue: str | None  # once per person per issue: the issue, else None
+    sendable: set[Status]
+    this_run: Counter[Status] = field(default_factory=Counter)
+    skipped_by: Counter[str] = field(default_factory=Counter)
+    progress: _Progress | None = None
+    requests: int = 0
+    uncertain_in_a_row: int = 0
+
+    def queue(
+        self,
+        plan: list[tuple[RenderedEmail, list[Contact]]],
+        people: list[Person],
+        invalid: list[Invalid],
+    ) -> list[tuple[RenderedEmail, list[Contact]]]:
+        """Record the invalid, queue the rest, skip who has it: what is left to send."""
+        journal, send_id = self.journal, self.context.send_id
+        if invalid:
+            journal.set_new(send_id, invalid)
+            self.this_run[Status.INVALID] = len(invalid)
+        journal.enqueue(send_id, people)
+        skipped = journal.skip_received(send_id, self.issue, delivering=self.backend.delivers,
+                                        among=self.sendable)  # fmt: skip
+        self.skipped_by.update(skipped.values())
+        self.this_run[Status.SKIPPED] += len(skipped)
+        statuses = journal.statuses(send_id)
+        return [
+            (email, [c for c in contacts if statuses.get(c.email) in self.sendable])
+            for email, contacts in plan
+        ]
+
+    def send_all(
+        self, work: list[tuple[RenderedEmail, list[Contact]]], size: int
+    ) -> NewsletterError | None:
+        """Every batch in turn, until done or something stops the send."""
+        batch_no = self.journal.last_batch(self.context.send_id)
+        try:
+            for email, contacts in work:
+                for start in range(0, len(contacts), size):
+                    batch_no += 1
+                    stop = self.batch(email, contacts[start : start + size], batch_no)
+                    if stop is not None:
+                        return stop
+        except KeyboardInterrupt:
+            return Interrupted("the send was interrupted (Ctrl-C)")
+        return None
+
+    def batch(
+        self, email: RenderedEmail, batch: list[Contact], batch_no: int
+    ) -> NewsletterError | None:
+        """Claim one batch in the journal, send who is still to get it, count the answer."""
+        assert self.progress is not None
+        progress, backend = self.progress, self.backend
+        claim = self.journal.claim(
+            self.context.send_id, [c.email for c in batch], among=self.sendable,
+            batch=batch_no, issue=self.issue, delivering=backend.delivers,
+        )  # fmt: skip
+        self.this_run[Status.SKIPPED] += len(claim.skipped)
+        self.skipped_by.update(claim.skipped.values())
+        progress.begin(len(batch))
+        chosen = set(claim.sending)
+        batch = [c for c in batch if c.email in chosen]
+        progress.step(progress.pending - len(batch))  # not sent: done already
+        if not batch:
+            progress.end()
+            return None
+        reporter = _Reporter(self.journal, backend, self.context.send_id, progress)
+        numbered = replace(self.context, batch=batch_no, report=reporter)
+        result = _send_one_batch(self.journal, backend, numbered, email, batch, reporter,
+                                 self.this_run)  # fmt: skip
+        progress.end()
+        self.requests += result.requests
+        return self.judge(result)
+
+    def judge(self, result: BatchResult) -> NewsletterError | None:
+        """Why the send stops after this batch, if it does (too many unanswered in a row)."""
+        if result.outcomes and all(o.status is Status.UNCERTAIN for o in result.outcomes):
+            self.uncertain_in_a_row += 1
+        else:
+            self.uncertain_in_a_row = 0
+        if result.stop is None and self.uncertain_in_a_row >= UNCERTAIN_BATCHES_IN_A_ROW:
+            result.stop = DeliveryError(
+                f"{self.uncertain_in_a_row} requests in a row got no answer; stopped",
+                hint="check the network, then run the same command again to resume",
+            )
+        return result.stop
 
 
 class _Progress:

@@ -1,6 +1,10 @@
 """Planning a send: check, resolve the lists, render each audience's version, count.
 
 :func:`prepare_send` changes nothing: the dry run and the confirmation screen use it.
+It takes the command's :class:`~newsletter_cli.delivery.request.SendRequest` and the
+:class:`~newsletter_cli.environment.Environment` (settings read once), and goes in steps:
+validate the request, check the issue, the backend's pre-flight check, resolve the
+recipients and render their versions, look back in the journal.
 """
 
 from __future__ import annotations
@@ -9,30 +13,20 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from newsletter_cli.checks import run_checks
 from newsletter_cli.checks.dates import date_findings
-from newsletter_cli.config import load_config
-from newsletter_cli.delivery.backends import (
-    backend_delivers,
-    smtp_preflight,
-    smtp_sent_since,
-    unsubscribe_group,
-)
-from newsletter_cli.delivery.base import Status
+from newsletter_cli.delivery.backends.base import Backend, Readiness, Status
+from newsletter_cli.delivery.backends.registry import backend_class
 from newsletter_cli.delivery.deliver import Variant
-from newsletter_cli.delivery.prior import look_back
-from newsletter_cli.delivery.sendgrid_settings import API_KEY_ENV, api_host, api_key
-from newsletter_cli.delivery.smtp_limits import DAY
-from newsletter_cli.delivery.smtp_settings import plan_notes
-from newsletter_cli.delivery.sync_state import stale_warning
-from newsletter_cli.errors import CheckFailed, ConfigError, InputError, Refused
+from newsletter_cli.delivery.prior import Prior, look_back
+from newsletter_cli.errors import CheckFailed, InputError
 from newsletter_cli.issue import load_issue
 from newsletter_cli.links.check import check_links
 from newsletter_cli.project import find_issue as find_issue_file
@@ -46,11 +40,14 @@ from newsletter_cli.recipients.leftout import (
 from newsletter_cli.recipients.problems import Problem
 from newsletter_cli.recipients.roster import load_roster
 from newsletter_cli.render import TOKENS, render_email
-from newsletter_cli.secrets import SENDGRID, KeychainError, lookup
 
 if TYPE_CHECKING:
+    from newsletter_cli.config import Config
+    from newsletter_cli.delivery.request import SendRequest
+    from newsletter_cli.environment import Environment
     from newsletter_cli.issue import Issue
     from newsletter_cli.project import Project
+    from newsletter_cli.recipients.roster import Roster
 
 LONDON = ZoneInfo("Europe/London")
 MAX_SCHEDULE_AHEAD = timedelta(hours=72)
@@ -87,6 +84,11 @@ class SendPlan:
     #: Problems in recipients/ that may keep someone off these lists (named, never silent).
     left_out: list[Problem] = field(default_factory=list)
     backend_label: str = ""  # how the confirmation screen names the backend (smtp: the server)
+
+    @property
+    def backend_class(self) -> type[Backend]:
+        """What the plan's backend can do (asked of its class, never by its name)."""
+        return backend_class(self.backend)
 
     @property
     def recipients(self) -> int:
@@ -128,7 +130,7 @@ def make_send_id(issue_name: str, lists: Iterable[str], mode: str, backend: str)
     label = "+".join(names)
     if len(label) > 40:
         label = label[:40].rstrip("+-")
-    tail = ("" if mode == "live" else f"-{mode}") + ("-outbox" if backend == "outbox" else "")
+    tail = ("" if mode == "live" else f"-{mode}") + backend_class(backend).send_id_tail
     raw = f"{issue_name}--{label}{tail}-{digest[:6]}"
     return re.sub(r"[^A-Za-z0-9+._-]+", "-", raw)
 
@@ -187,9 +189,11 @@ def group_by_audience(
     return groups
 
 
-def _check_links(issue: Issue, project: Project, path: Path, shown: int = 5) -> list[str]:
+def _check_links(
+    issue: Issue, project: Project, path: Path, config: Config, shown: int = 5
+) -> list[str]:
     """Try every link; raise CheckFailed for a broken one, return the warnings."""
-    report = check_links(issue, project)
+    report = check_links(issue, project, config=config)
     if report.errors:
         first = report.errors[0]
         raise CheckFailed(
@@ -205,50 +209,56 @@ def _check_links(issue: Issue, project: Project, path: Path, shown: int = 5) -> 
     return lines
 
 
-def prepare_send(
-    project: Project,
-    issue_ref: str,
-    lists: Sequence[str] = (),
-    *,
-    test_to: Sequence[str] = (),
-    backend: str | None = None,
-    at: str | None = None,
-    sandbox: bool = False,
-    resend_uncertain: bool = False,
-    allow_repeat: bool = False,
-    dry_run: bool = False,
-    now: datetime | None = None,
-    link_check: bool = False,
-) -> SendPlan:
-    """Check, resolve and render; change nothing. Raises if the send must not happen.
+@dataclass(frozen=True)
+class Choice:
+    """A request checked against the settings: the backend, sandbox mode, the time."""
 
-    ``link_check``: for a send to lists (not a test or sandbox send), try every link
-    first (see newsletter_cli.links); a broken one stops the send.
-    """
-    now = now or datetime.now(LONDON)
-    config = load_config(project)
-    backend_name = backend or config.delivery.backend
-    if backend_name not in ("outbox", "sendgrid", "smtp"):
-        raise ConfigError(f"unknown backend {backend_name!r}; use outbox, sendgrid or smtp")
-    sandbox = sandbox or (backend_name == "sendgrid" and config.sendgrid.sandbox)
-    if sandbox and backend_name != "sendgrid":
-        raise Refused(f"--sandbox is SendGrid's sandbox mode; the {backend_name} backend has none",
-                      hint="add --backend sendgrid, or leave out --sandbox")  # fmt: skip
-    send_at = parse_at(at, now) if at else None
-    if send_at is not None and backend_name != "sendgrid":
-        raise InputError(f"the {backend_name} backend cannot schedule a send (--at)",
-                         hint="add --backend sendgrid to schedule, or leave out --at")  # fmt: skip
-    if test_to and lists:
+    backend: type[Backend]
+    sandbox: bool
+    send_at: datetime | None
+    now: datetime
+
+    @property
+    def day(self) -> date:
+        """The day the email goes (dates in the issue are compared with it)."""
+        return (self.send_at or self.now).astimezone(LONDON).date()
+
+
+@dataclass
+class Audience:
+    """Who gets which version: the resolved recipients, rendered."""
+
+    mode: str  # live | sandbox | test
+    send_id: str
+    names: tuple[str, ...]
+    variants: list[Variant]
+    suppressed: list[Contact] = field(default_factory=list)
+    lists_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    left_out: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def validate(env: Environment, request: SendRequest) -> Choice:
+    """The backend and options the request asks for, refused when they do not go together."""
+    now = env.now()
+    backend = backend_class(request.backend or env.config.delivery.backend)
+    sandbox = request.sandbox or backend.sandbox_default(env.config)
+    backend.refuse_unsupported(sandbox=sandbox, scheduled=False)
+    send_at = parse_at(request.at, now) if request.at else None
+    backend.refuse_unsupported(sandbox=False, scheduled=send_at is not None)
+    if request.test_to and request.lists:
         raise InputError("give either --test-to or --list, not both",
                          hint="send the test first, then the real send")  # fmt: skip
-    if not test_to and not lists:
+    if not request.test_to and not request.lists:
         raise InputError("no list given: add --list NAME (or --test-to ADDRESS for a test)")
+    return Choice(backend, sandbox, send_at, now)
 
-    path = find_issue(project, issue_ref)
+
+def checked_issue(env: Environment, request: SendRequest, day: date) -> tuple[Issue, Path]:
+    """The issue file, loaded and checked as it would be sent on ``day``."""
+    path = find_issue(env.project, request.issue)
     issue = load_issue(path)
-    # Dates are compared with the day the email goes: today, or the --at day.
-    day = (send_at or now).astimezone(LONDON).date()
-    report = run_checks(issue, project, today=day, test_send=bool(test_to))
+    report = run_checks(issue, env.project, today=day, test_send=request.test, config=env.config)
     if not report.ok:
         first = report.errors[0]
         raise CheckFailed(
@@ -258,135 +268,164 @@ def prepare_send(
             line=getattr(first, "line", None),
             hint=f"run 'newsletter check {path}' and fix them",
         )
+    return issue, path
 
-    warnings: list[str] = []
-    if backend_name == "sendgrid":
-        api_host()
-        if dry_run:
-            try:
-                found = lookup(SENDGRID).value
-            except KeychainError as exc:
-                warnings.append(f"{exc.message}: a real send would stop")
-            else:
-                if not found:
-                    warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
-        else:
-            api_key()
-        unsubscribe_group(project, config)
-    smtp = None
-    if backend_name == "smtp":
-        smtp, problem = smtp_preflight(project, config, dry_run)
-        warnings.extend([problem] if problem else [])
 
-    suppressed: list[Contact] = []
-    lists_of: dict[str, tuple[str, ...]] = {}
-    left_out: list[Problem] = []
-    if test_to:
-        stale = [f for f in date_findings(issue, day) if f.severity == "error"]
-        warnings.extend(f"{f.message}: a live send would be refused" for f in stale)
-        addresses = []
-        for raw in test_to:
-            address = normalise(raw)
-            problem = address_problem(address)
-            if problem:
-                raise InputError(f"--test-to {raw!r}: {problem}")
-            addresses.append(address)
-        addresses = list(dict.fromkeys(addresses))
-        email = render_email(issue, project, audience=None, recipient=TOKENS, test=True)
-        variants = [Variant("test", email, [Contact(email=a) for a in addresses])]
-        mode = "test"
-        names = tuple(addresses)
-        send_id = make_test_send_id(issue.name, addresses, now)
-    else:
-        roster = load_roster(project)
-        refuse_unreadable_suppressions(roster)
-        resolution = roster.resolve(list(lists))
-        names = tuple(resolution.names)
-        suppressed = list(resolution.suppressed)
-        for contact in (*resolution.members, *suppressed):
-            on = roster.lists_of(contact)
-            lists_of[contact.email] = tuple(n for n in names if n in on)
-        groups = group_by_audience(
-            issue, resolution.members, roster.audience_keys, lambda c: lists_of[c.email]
-        )
-        variants = []
-        for (visible, on), (keys, contacts) in groups.items():
-            words = [roster.lists[name].description or name for name in on]
-            email = render_email(issue, project, audience=keys, recipient=TOKENS, lists=words)
-            label = "blocks " + ",".join(str(i + 1) for i in visible)
-            if len(names) > 1:
-                label += " for " + ", ".join(on)
-            variants.append(Variant(label, email, contacts))
-        mode = "sandbox" if sandbox else "live"
-        send_id = make_send_id(issue.name, names, mode, backend_name)
-        if not resolution.members:
-            warnings.append("the lists have nobody to send to")
-        left_out = problems_affecting(roster, names)
-        warnings.extend(describe(left_out))
+def test_audience(env: Environment, request: SendRequest, issue: Issue, choice: Choice) -> Audience:
+    """A test send: the typed addresses, one version with every block, '[TEST]' subject."""
+    stale = [f for f in date_findings(issue, choice.day) if f.severity == "error"]
+    addresses = []
+    for raw in request.test_to:
+        address = normalise(raw)
+        problem = address_problem(address)
+        if problem:
+            raise InputError(f"--test-to {raw!r}: {problem}")
+        addresses.append(address)
+    addresses = list(dict.fromkeys(addresses))
+    email = render_email(issue, env.project, audience=None, recipient=TOKENS, test=True,
+                         config=env.config)  # fmt: skip
+    return Audience(
+        mode="test",
+        send_id=make_test_send_id(issue.name, addresses, choice.now),
+        names=tuple(addresses),
+        variants=[Variant("test", email, [Contact(email=a) for a in addresses])],
+        warnings=[f"{f.message}: a live send would be refused" for f in stale],
+    )
 
-    subject = variants[0].email.subject if variants else issue.subject
-    sha = file_sha(path)
+
+def list_audience(env: Environment, request: SendRequest, issue: Issue, choice: Choice) -> Audience:
+    """A send to lists: members resolved (suppression wins), one version per audience."""
+    roster = load_roster(env.project)
+    refuse_unreadable_suppressions(roster)
+    resolution = roster.resolve(list(request.lists))
+    names = tuple(resolution.names)
+    lists_of = {}
+    for contact in (*resolution.members, *resolution.suppressed):
+        on = roster.lists_of(contact)
+        lists_of[contact.email] = tuple(n for n in names if n in on)
+    groups = group_by_audience(
+        issue, resolution.members, roster.audience_keys, lambda c: lists_of[c.email]
+    )
+    mode = "sandbox" if choice.sandbox else "live"
+    left_out = problems_affecting(roster, names)
+    warnings = [] if resolution.members else ["the lists have nobody to send to"]
+    return Audience(
+        mode=mode,
+        send_id=make_send_id(issue.name, names, mode, choice.backend.name),
+        names=names,
+        variants=render_versions(env, issue, groups, roster, names),
+        suppressed=list(resolution.suppressed),
+        lists_of=lists_of,
+        left_out=left_out,
+        warnings=warnings + describe(left_out),
+    )
+
+
+def render_versions(
+    env: Environment,
+    issue: Issue,
+    groups: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[frozenset[str], list[Contact]]],
+    roster: Roster,
+    names: tuple[str, ...],
+) -> list[Variant]:
+    """One rendering per audience and lists (the footer names them, in words), with
+    recipient tokens; newsletter.toml is not read again."""
+    variants = []
+    for (visible, on), (keys, contacts) in groups.items():
+        words = [roster.lists[name].description or name for name in on]
+        email = render_email(issue, env.project, audience=keys, recipient=TOKENS, lists=words,
+                             config=env.config)  # fmt: skip
+        label = "blocks " + ",".join(str(i + 1) for i in visible)
+        if len(names) > 1:
+            label += " for " + ", ".join(on)
+        variants.append(Variant(label, email, contacts))
+    return variants
+
+
+def look_back_at(
+    env: Environment, issue: Issue, sha: str, audience: Audience, backend: type[Backend]
+) -> tuple[Prior, list[str]]:
+    """What the journal says about this send and the issue's other sends, and warnings."""
     prior = look_back(
-        project, send_id=send_id, issue=issue.name, issue_sha=sha,
-        emails=(c.email for v in variants for c in v.contacts), mode=mode,
-        delivers=backend_delivers(backend_name),
+        env.project, send_id=audience.send_id, issue=issue.name, issue_sha=sha,
+        emails=(c.email for v in audience.variants for c in v.contacts), mode=audience.mode,
+        delivers=backend.delivers, config=env.config,
     )  # fmt: skip
-    if mode == "live" and not prior.tested and backend_name != "outbox":
+    warnings = []
+    if audience.mode == "live" and not prior.tested and backend.delivers:
         warnings.append("no test send of this issue yet: try --test-to YOUR-ADDRESS first")
-    if mode == "live" and backend_name == "sendgrid":
-        warnings.extend(w for w in [stale_warning(project, now.timestamp())] if w)
     if prior.issue_changed and prior.previous.get(Status.ACCEPTED):
         warnings.append(
             "the issue file changed since this send started: people still to get it will "
             "receive the new version"
         )
-    if link_check and mode == "live":  # last: the slow part, once everything else holds
-        warnings.extend(_check_links(issue, project, path))
-    plan = SendPlan(
-        send_id=send_id,
+    return prior, warnings
+
+
+def prepare_send(env: Environment, request: SendRequest) -> SendPlan:
+    """Check, resolve and render; change nothing. Raises if the send must not happen.
+
+    ``request.link_check``: for a send to lists (not a test or sandbox send), try every
+    link first (see newsletter_cli.links); a broken one stops the send.
+    """
+    choice = validate(env, request)
+    issue, path = checked_issue(env, request, choice.day)
+    ready: Readiness = choice.backend.preflight(env.project, env.config, dry_run=request.dry_run)
+    pick = test_audience if request.test else list_audience
+    audience = pick(env, request, issue, choice)
+    sha = file_sha(path)
+    prior, seen = look_back_at(env, issue, sha, audience, choice.backend)
+    warnings = [*ready.warnings, *audience.warnings, *seen]
+    if request.link_check and audience.mode == "live":  # last: the slow part
+        warnings.extend(_check_links(issue, env.project, path, env.config))
+    plan = _plan(env, request, choice, issue, audience, prior, sha, warnings)
+    plan.backend_label, notes = choice.backend.describe(
+        env.project, env.config, ready, mode=plan.mode, to_send=plan.to_send,
+        now=choice.now.timestamp(),
+    )  # fmt: skip
+    plan.warnings.extend(notes)
+    return plan
+
+
+def _plan(
+    env: Environment, request: SendRequest, choice: Choice, issue: Issue, audience: Audience,
+    prior: Prior, sha: str, warnings: list[str],
+) -> SendPlan:  # fmt: skip
+    """The steps' findings, put together for the confirmation screen and the send."""
+    sender = env.config.sender
+    variants = audience.variants
+    return SendPlan(
+        send_id=audience.send_id,
         issue=issue,
         issue_sha=sha,
-        lists=names,
-        mode=mode,
-        backend=backend_name,
-        subject=subject,
+        lists=audience.names,
+        mode=audience.mode,
+        backend=choice.backend.name,
+        subject=variants[0].email.subject if variants else issue.subject,
         variants=variants,
-        suppressed=suppressed,
-        send_at=send_at,
+        suppressed=audience.suppressed,
+        send_at=choice.send_at,
         previous=prior.previous,
         accepted_before=prior.accepted_before,
         uncertain_before=prior.uncertain_before,
         issue_changed=prior.issue_changed,
-        resend_uncertain=resend_uncertain,
+        resend_uncertain=request.resend_uncertain,
         warnings=warnings,
-        sender=f"{config.sender.from_name} <{config.sender.from_email}>".strip(),
-        reply_to=config.sender.reply_to or config.sender.from_email,
+        sender=f"{sender.from_name} <{sender.from_email}>".strip(),
+        reply_to=sender.reply_to or sender.from_email,
         received=prior.received,
-        allow_repeat=allow_repeat,
-        lists_of=lists_of,
-        left_out=left_out,
+        allow_repeat=request.allow_repeat,
+        lists_of=audience.lists_of,
+        left_out=audience.left_out,
     )
-    if smtp is not None:
-        sent = smtp_sent_since(project, now.timestamp() - DAY)
-        plan.backend_label, notes = plan_notes(smtp, plan.to_send, sent)
-        plan.warnings.extend(notes)
-    return plan
 
 
-def find_send_id(
-    project: Project,
-    issue_ref: str,
-    lists: Sequence[str],
-    *,
-    backend: str | None = None,
-    sandbox: bool = False,
-) -> str:
+def find_send_id(env: Environment, request: SendRequest) -> str:
     """The id ``send ISSUE --list ...`` has, without checking or rendering anything."""
-    if not lists:
+    if not request.lists:
         raise InputError("no list given: add --list NAME (the lists of the send to look at)")
-    config = load_config(project)
-    backend_name = backend or config.delivery.backend
-    sandbox = sandbox or (backend_name == "sendgrid" and config.sendgrid.sandbox)
-    issue = load_issue(find_issue(project, issue_ref))
-    names = load_roster(project).resolve(list(lists)).names
-    return make_send_id(issue.name, names, "sandbox" if sandbox else "live", backend_name)
+    backend = backend_class(request.backend or env.config.delivery.backend)
+    sandbox = request.sandbox or backend.sandbox_default(env.config)
+    issue = load_issue(find_issue(env.project, request.issue))
+    names = load_roster(env.project).resolve(list(request.lists)).names
+    return make_send_id(issue.name, names, "sandbox" if sandbox else "live", backend.name)

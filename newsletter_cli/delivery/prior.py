@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from newsletter_cli.delivery.base import HAS_IT, Status
+from newsletter_cli.delivery.backends.base import HAS_IT, Status
 from newsletter_cli.journal import existing_journal
 
 if TYPE_CHECKING:
+    from newsletter_cli.config import Config
     from newsletter_cli.project import Project
 
 
@@ -38,6 +39,7 @@ def look_back(
     emails: Iterable[str],
     mode: str,
     delivers: bool,
+    config: Config | None = None,
 ) -> Prior:
     """What the journal knows about ``send_id`` and about ``issue``'s other live sends.
 
@@ -46,7 +48,7 @@ def look_back(
     rehearsal is held back by any live send of the issue.
     """
     prior = Prior()
-    journal = existing_journal(project, sending=True)
+    journal = existing_journal(project, sending=True, config=config)
     if journal is None:
         return prior
     with journal:

@@ -8,62 +8,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from newsletter_cli.config import load_config
-from newsletter_cli.delivery.backends import make_backend
-from newsletter_cli.delivery.base import Backend, SendContext, Status
+from newsletter_cli.delivery.backends.base import Backend, SendContext, Status
+from newsletter_cli.delivery.backends.registry import make_backend
 from newsletter_cli.delivery.deliver import RunResult, deliver
-from newsletter_cli.journal import Person, open_journal
+from newsletter_cli.journal import JournalStore, Person, open_journal
 from newsletter_cli.recipients.addresses import address_problem
 
 if TYPE_CHECKING:
     from newsletter_cli.delivery.plan import SendPlan
-    from newsletter_cli.project import Project
+    from newsletter_cli.environment import Environment
 
 
 def run_send(
-    project: Project,
+    env: Environment,
     plan: SendPlan,
     *,
     backend: Backend | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Deliver a prepared plan, journalled; resumes if the same send ran before."""
+    project = env.project
     if backend is None:
-        backend = make_backend(plan.backend, project, load_config(project))
-    with open_journal(project) as journal, journal.send_lock(plan.send_id):
-        record = journal.open_send(
-            plan.send_id,
-            issue=plan.issue.name,
-            lists=plan.lists,
-            mode=plan.mode,
-            backend=plan.backend,
-            delivers=backend.delivers,
-            subject=plan.subject,
-            issue_sha=plan.issue_sha,
-        )
-        if record.state == "cancelled":  # sent (or scheduled) anew
-            journal.update_send(plan.send_id, state="open")
-        send_at = batch_id = None
-        if plan.send_at is not None:
-            send_at = int(plan.send_at.timestamp())
-            batch_id = record.batch_id
-            if batch_id is None:
-                batch_id = backend.schedule()
-            journal.update_send(plan.send_id, send_at=send_at, batch_id=batch_id, state="open")
-        if plan.suppressed:
-            journal.set_new(plan.send_id, [
-                (Person(c.email, c.name, c.organisation, plan.lists_of.get(c.email, ())),
-                 Status.SUPPRESSED, None)
-                for c in plan.suppressed
-            ])  # fmt: skip
-        context = SendContext(
-            send_id=plan.send_id,
-            issue_name=plan.issue.name,
-            test=plan.test,
-            sandbox=plan.mode == "sandbox",
-            send_at=send_at,
-            batch_id=batch_id,
-        )
+        backend = make_backend(plan.backend, project, env.config)
+    with open_journal(project, env.config) as journal, journal.send_lock(plan.send_id):
+        context = open_send(journal, backend, plan)
         try:
             result = deliver(
                 journal,
@@ -77,11 +45,46 @@ def run_send(
                 lists_of=plan.lists_of,
             )
         finally:
-            close = getattr(backend, "close", None)  # an SMTP connection says QUIT
-            if close is not None:
-                close()
+            backend.close()  # an SMTP connection says QUIT
     if plan.suppressed:
         result.this_run[Status.SUPPRESSED] = len(plan.suppressed)
     if not backend.delivers:
         result.folder = project.outbox_dir / plan.send_id
     return result
+
+
+def open_send(journal: JournalStore, backend: Backend, plan: SendPlan) -> SendContext:
+    """The send in the journal (new, or resumed), scheduled if asked, the suppressed noted."""
+    record = journal.open_send(
+        plan.send_id,
+        issue=plan.issue.name,
+        lists=plan.lists,
+        mode=plan.mode,
+        backend=plan.backend,
+        delivers=backend.delivers,
+        subject=plan.subject,
+        issue_sha=plan.issue_sha,
+    )
+    if record.state == "cancelled":  # sent (or scheduled) anew
+        journal.update_send(plan.send_id, state="open")
+    send_at = batch_id = None
+    if plan.send_at is not None:
+        send_at = int(plan.send_at.timestamp())
+        batch_id = record.batch_id
+        if batch_id is None:
+            batch_id = backend.schedule()
+        journal.update_send(plan.send_id, send_at=send_at, batch_id=batch_id, state="open")
+    if plan.suppressed:
+        journal.set_new(plan.send_id, [
+            (Person(c.email, c.name, c.organisation, plan.lists_of.get(c.email, ())),
+             Status.SUPPRESSED, None)
+            for c in plan.suppressed
+        ])  # fmt: skip
+    return SendContext(
+        send_id=plan.send_id,
+        issue_name=plan.issue.name,
+        test=plan.test,
+        sandbox=plan.mode == "sandbox",
+        send_at=send_at,
+        batch_id=batch_id,
+    )

@@ -6,6 +6,7 @@ by the mail-send backend:
 
 - 429: wait until ``X-RateLimit-Reset`` (or ``Retry-After``), capped, then ask again.
 - 500, 502, 503, 504, or no answer: a few tries with a growing pause (a GET is safe to repeat).
+  Both waits are :mod:`newsletter_cli.delivery.retry`'s, shared with the backends.
 - 401/403: :class:`~newsletter_cli.errors.AuthError` naming the API key permission
   (SendGrid's "scope") the request needs, e.g. ``suppression.bounces.read``.
 - anything else: :class:`SendGridAnswer` with SendGrid's own message and the status.
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from newsletter_cli.delivery.retry import Backoff
 from newsletter_cli.delivery.sendgrid_settings import api_host, api_key
 from newsletter_cli.errors import AuthError, DeliveryError
 
@@ -51,7 +53,8 @@ class ReadPolicy:
     rate_cap: float = 60.0  # longest wait for one 429
     rate_default: float = 10.0  # wait after a 429 that says nothing usable
     attempts: int = 3  # tries for a 5xx or no answer
-    backoff: float = 2.0  # first pause after a 5xx, doubled each time
+    backoff: float = 2.0  # first pause after a 5xx, doubled each time (with jitter)
+    backoff_cap: float = 30.0
     timeout: float = 30.0
 
 
@@ -97,26 +100,6 @@ def error_messages(body: bytes | str | None) -> str:
     return "; ".join(parts)
 
 
-def reset_wait(headers: object, clock: Callable[[], float] = time.time) -> float | None:
-    """Seconds until SendGrid's rate limit resets, from X-RateLimit-Reset or Retry-After."""
-    get = getattr(headers, "get", None)
-    if get is None:
-        return None
-    reset = get("X-RateLimit-Reset")
-    if reset:
-        try:
-            return float(reset) - clock()
-        except ValueError:
-            pass
-    after = get("Retry-After")
-    if after:
-        try:
-            return float(after)
-        except ValueError:
-            pass
-    return None
-
-
 def auth_error(endpoint: Endpoint, status: int) -> AuthError:
     """401/403 in words, naming the permission the key needs."""
     if status == 401:
@@ -153,6 +136,7 @@ def get_json(
     node = api.client
     for part in path.split("/"):
         node = node._(part)
+    backoff = Backoff(policy.backoff, policy.backoff_cap, sleep=sleep, clock=clock)
     waits = tries = 0
     while True:
         tries += 1
@@ -162,11 +146,11 @@ def get_json(
             status = int(getattr(exc, "status_code", 0) or 0)
             if status == 429 and waits < policy.rate_waits:
                 waits += 1
-                wait = reset_wait(getattr(exc, "headers", None), clock)
-                sleep(max(0.0, min(policy.rate_cap, policy.rate_default if wait is None else wait)))
+                headers = getattr(exc, "headers", None)
+                backoff.wait_asked(headers, cap=policy.rate_cap, default=policy.rate_default)
                 continue
             if status >= 500 and tries < policy.attempts:
-                sleep(policy.backoff * 2 ** (tries - 1))
+                backoff.pause(tries)
                 continue
             detail = error_messages(getattr(exc, "body", b""))
             raise answer_error(endpoint, status, detail) from None
@@ -174,7 +158,7 @@ def get_json(
             raise DeliveryError(f"could not reach SendGrid: {exc.reason}") from None
         except (TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
             if tries < policy.attempts:
-                sleep(policy.backoff * 2 ** (tries - 1))
+                backoff.pause(tries)
                 continue
             raise DeliveryError(
                 f"SendGrid did not answer when asked for {endpoint.what} ({type(exc).__name__})"

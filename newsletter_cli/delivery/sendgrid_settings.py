@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import os
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newsletter_cli.errors import ConfigError
 from newsletter_cli.secrets import SENDGRID, lookup
+
+if TYPE_CHECKING:
+    from newsletter_cli.config import Config
+    from newsletter_cli.project import Project
 
 API_KEY_ENV = "SENDGRID_API_KEY"  # the same as secrets.SENDGRID.env
 API_HOST_ENV = "SENDGRID_API_HOST"
@@ -72,3 +77,16 @@ def api_host() -> str | None:
             hint=f"unset {API_HOST_ENV} to use SendGrid itself",
         )
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def unsubscribe_group(project: Project, config: Config) -> int:
+    """The ``[sendgrid] unsubscribe_group``: every email needs one (a working unsubscribe)."""
+    group = config.sendgrid.unsubscribe_group
+    if group is None:
+        raise ConfigError(
+            "no SendGrid unsubscribe group: every email needs a working unsubscribe link",
+            path=project.config_path.name,
+            hint="add 'unsubscribe_group = <id>' under [sendgrid] "
+            "(SendGrid: Suppressions > Unsubscribe Groups)",
+        )
+    return group

@@ -20,7 +20,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from newsletter_cli.delivery import sendgrid_activity
-from newsletter_cli.delivery.base import Outcome, Status
+from newsletter_cli.delivery.backends.base import Outcome, Status
+from newsletter_cli.delivery.backends.registry import backend_class
 from newsletter_cli.delivery.sendgrid_activity import (
     ACTIVITY_LIMIT,
     ActivityUnavailable,
@@ -144,7 +145,7 @@ def check_uncertain(
         raise no_send(send_id, [])
     with journal:
         record = find_send(journal, send_id)
-        if record.backend != "sendgrid" or record.mode != "live":
+        if not backend_class(record.backend).has_activity or record.mode != "live":
             raise Refused(
                 f"send {record.id} went through {record.backend} ({record.mode}): only live "
                 "SendGrid sends can be checked in SendGrid's Email Activity"

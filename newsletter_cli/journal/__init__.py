@@ -22,15 +22,17 @@ from newsletter_cli.journal.store import (
 )
 
 if TYPE_CHECKING:
+    from newsletter_cli.config import Config
     from newsletter_cli.project import Project
 
 #: The store a project uses when nothing else is configured (kept for older imports).
 Journal = SQLiteJournal
 
 
-def journal_url(project: Project) -> str | None:
-    """The shared journal's URL from newsletter.toml, or None for the embedded SQLite one."""
-    return load_config(project).delivery.journal
+def journal_url(project: Project, config: Config | None = None) -> str | None:
+    """The shared journal's URL from newsletter.toml (``config`` when the caller has read
+    it already), or None for the embedded SQLite one."""
+    return (config or load_config(project)).delivery.journal
 
 
 def journal_location(project: Project) -> str:
@@ -38,9 +40,9 @@ def journal_location(project: Project) -> str:
     return journal_url(project) or str(project.journal_path)
 
 
-def open_journal(project: Project) -> JournalStore:
+def open_journal(project: Project, config: Config | None = None) -> JournalStore:
     """The project's journal for a send, created if new."""
-    url = journal_url(project)
+    url = journal_url(project, config)
     if url is not None:
         from newsletter_cli.journal.migrate import check_migrated
         from newsletter_cli.journal.postgres import PostgresJournal
@@ -51,11 +53,13 @@ def open_journal(project: Project) -> JournalStore:
     return SQLiteJournal(project.journal_path)
 
 
-def existing_journal(project: Project, *, sending: bool = False) -> JournalStore | None:
+def existing_journal(
+    project: Project, *, sending: bool = False, config: Config | None = None
+) -> JournalStore | None:
     """The project's journal if there is one (nothing is created otherwise). ``sending``:
     for planning a send, which a shared journal refuses while this folder's own SQLite
     journal has sends it lacks (``newsletter journal migrate`` copies them)."""
-    url = journal_url(project)
+    url = journal_url(project, config)
     if url is not None:
         from newsletter_cli.journal.migrate import check_migrated
         from newsletter_cli.journal.postgres import PostgresJournal

@@ -163,12 +163,13 @@ def check_links(
     workers: int = WORKERS,
     now: float | None = None,
     resolve: Resolver | None = None,
+    config: Config | None = None,
 ) -> LinkReport:
     """Try every address in ``issue``'s email and web page; nothing here raises for a bad link.
 
     ``resolve`` looks host names up (the system's resolver unless given).
     """
-    config = load_config(project)
+    config = config or load_config(project)
     base = site_base(config)
     folder = site_dir if site_dir is not None else project.site_dir
     local_site = base is not None and folder.is_dir()

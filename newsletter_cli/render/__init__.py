@@ -14,6 +14,7 @@ from newsletter_cli.render.email import TOKENS, UNSUBSCRIBE_SLOT, RenderedEmail
 __all__ = ["TOKENS", "UNSUBSCRIBE_SLOT", "RenderedEmail", "render_email"]
 
 if TYPE_CHECKING:
+    from newsletter_cli.config import Config
     from newsletter_cli.issue import Issue
     from newsletter_cli.project import Project
 
@@ -26,6 +27,7 @@ def render_email(
     recipient: Mapping[str, str] | None = None,
     test: bool = False,
     lists: Sequence[str] | None = None,
+    config: Config | None = None,
 ) -> RenderedEmail:
     """Render ``issue`` with its template.
 
@@ -36,10 +38,12 @@ def render_email(
     ``test``: prefix the subject with ``[TEST]``.
     ``lists``: the lists this version goes to, in words (their lists.yaml descriptions),
     named in the footer's "why you get this"; ``None`` gives the general wording.
+    ``config``: newsletter.toml when the caller has read it (else it is read here).
     The unsubscribe link holds :data:`UNSUBSCRIBE_SLOT` until send time.
     """
     from newsletter_cli.render.pipeline import render
 
     return render(
-        issue, project, audience=audience, recipient=recipient, test=test, lists=lists
+        issue, project, audience=audience, recipient=recipient, test=test, lists=lists,
+        config=config,
     )

@@ -143,8 +143,9 @@ def _context(
     recipient: Mapping[str, str] | None,
     subject: str,
     lists: Sequence[str] | None = None,
+    config: Config | None = None,
 ) -> dict[str, Any]:
-    config = load_config(project)
+    config = config or load_config(project)
     fields = dict(recipient) if recipient is not None else Contact(email="").fields()
     base = site_base(config)  # local images are shown from the published web edition
     blocks = [images.resolve_block(b, project, base) for b in visible_blocks(issue, audience)]
@@ -252,11 +253,12 @@ def render(
     recipient: Mapping[str, str] | None = None,
     test: bool = False,
     lists: Sequence[str] | None = None,
+    config: Config | None = None,
 ) -> RenderedEmail:
     """Render one version of ``issue`` (see :func:`newsletter_cli.render.render_email`)."""
     folder = template_dir(issue, project)
     subject = (TEST_PREFIX if test else "") + (issue.subject or issue.title)
-    context = _context(issue, project, audience, recipient, subject, lists)
+    context = _context(issue, project, audience, recipient, subject, lists, config)
     env = _environment(str(folder), _bytecode_cache())
     try:
         mjml_source = env.get_template(HTML_TEMPLATE).render(context)

@@ -24,8 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from newsletter_cli.config import load_config
 from newsletter_cli.delivery import sendgrid_activity as activity
-from newsletter_cli.delivery.backends import unsubscribe_group
+from newsletter_cli.delivery.backends.registry import backend_class
+from newsletter_cli.delivery.backends.sendgrid import send_category
 from newsletter_cli.delivery.sendgrid_http import env_client
+from newsletter_cli.delivery.sendgrid_settings import unsubscribe_group
 from newsletter_cli.errors import NewsletterError, Refused
 from newsletter_cli.journal import existing_journal
 from newsletter_cli.journal.history import find_send, issue_key, no_send
@@ -135,8 +137,6 @@ def build_report(
             record = find_send(journal, send_id)
             _check_live(record)
             sends = [record]
-            from newsletter_cli.delivery.sendgrid_backend import send_category
-
             category, title = send_category(record.id), f"Send {record.id}"
         else:
             name = issue_key(project, str(issue))
@@ -153,7 +153,7 @@ def build_report(
 
 
 def _live(record: SendRecord) -> bool:
-    return record.backend == "sendgrid" and record.mode == "live"
+    return backend_class(record.backend).has_activity and record.mode == "live"
 
 
 def _check_live(record: SendRecord) -> None:

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsletter_cli.config import load_config
-from newsletter_cli.delivery.backends import unsubscribe_group
 from newsletter_cli.delivery.sendgrid_http import env_client
+from newsletter_cli.delivery.sendgrid_settings import unsubscribe_group
 from newsletter_cli.delivery.sync_state import london_day, save_state
 from newsletter_cli.errors import InputError, NewsletterError
 from newsletter_cli.recipients.addresses import address_problem, normalise

@@ -100,8 +100,10 @@ def image_findings(issue: Issue, project: Project, config: Config) -> Iterator[F
         )
 
 
-def site_findings(issue: Issue, project: Project) -> Iterator[Finding]:
+def site_findings(
+    issue: Issue, project: Project, config: Config | None = None
+) -> Iterator[Finding]:
     """Everything `check` says about images and the web edition's address."""
-    config = load_config(project)
+    config = config or load_config(project)
     yield from image_findings(issue, project, config)
     yield from url_findings(issue, project, config)

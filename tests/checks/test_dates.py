@@ -9,6 +9,8 @@ import pytest
 from newsletter_cli.checks import run_checks
 from newsletter_cli.checks.dates import LONDON, london_today
 from newsletter_cli.delivery.plan import prepare_send
+from newsletter_cli.delivery.request import SendRequest
+from newsletter_cli.environment import Environment
 from newsletter_cli.errors import CheckFailed
 from newsletter_cli.issue import load_issue
 
@@ -150,9 +152,11 @@ def test_a_live_send_of_a_stale_issue_is_refused_and_a_test_send_goes(invoke, pr
 def test_a_scheduled_send_is_checked_against_the_day_it_goes(project, project_dir):
     issue = _current_issue(project_dir, london_today() + timedelta(days=1))
     now = datetime.now(LONDON)
-    plan = prepare_send(project, issue, ["dcs"], backend="sendgrid", dry_run=True, now=now)
+    env = Environment.load(project, now=lambda: now)
+    plan = prepare_send(env, SendRequest(str(issue), ("dcs",), backend="sendgrid", dry_run=True))
     assert plan.recipients > 0  # today the deadline is still ahead
     at = (now + timedelta(hours=60)).strftime("%Y-%m-%d %H:%M")  # two or three days on
     with pytest.raises(CheckFailed) as caught:
-        prepare_send(project, issue, ["dcs"], backend="sendgrid", at=at, dry_run=True, now=now)
+        prepare_send(env, SendRequest(str(issue), ("dcs",), backend="sendgrid", at=at,
+                                      dry_run=True))  # fmt: skip
     assert "booking deadline" in str(caught.value) and "has passed" in str(caught.value)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from no_link_check import without_link_check
 
-from newsletter_cli.delivery.sendgrid_backend import RetryPolicy, SendGridBackend
+from newsletter_cli.delivery.backends.sendgrid import RetryPolicy, SendGridBackend
 from newsletter_cli.delivery.sendgrid_body import Envelope
 from newsletter_cli.journal import SQLiteJournal as Journal
 from newsletter_cli.recipients.contact import Contact

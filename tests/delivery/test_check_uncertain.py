@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from newsletter_cli.delivery import sendgrid_activity
-from newsletter_cli.delivery.base import SendContext
+from newsletter_cli.delivery.backends.base import SendContext
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.uncertain import ACTIVITY_DELAY, resolve_uncertain
 from newsletter_cli.errors import DeliveryError

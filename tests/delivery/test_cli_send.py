@@ -278,3 +278,30 @@ def test_rows_left_out_of_the_lists_are_named_before_sending(invoke, project_dir
     )
     assert "not-an-address" in result.output
     assert "also broken@x" not in result.output  # not a SEND-network tag
+
+
+def test_newsletter_toml_is_read_once_per_send(invoke, project_dir, monkeypatch):
+    """The settings are read at the edge and handed down: not again for each audience
+    version, the checks, the journal or the backend."""
+    import newsletter_cli.config as config_module
+
+    issue = ready(project_dir)
+    text = issue.read_text(encoding="utf-8")
+    issue.write_text(text.replace('heading: "Regional SEND Co-ordinator"\n',
+                                  'heading: "Regional SEND Co-ordinator"\n    only_for: [dcs]\n'),
+                     encoding="utf-8")  # fmt: skip
+    reads: list[Path] = []
+    real = config_module.read_text
+
+    def counting(path, *args, **kwargs):
+        if Path(path).name == "newsletter.toml":
+            reads.append(Path(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(config_module, "read_text", counting)
+    result = invoke("send", SEPTEMBER, "--list", "send-network", "--yes", "--no-link-check")
+    assert result.exit_code == 0, result.output
+    assert "Versions    2 versions: " in result.output
+    assert len(list((project_dir / "outbox").rglob("*.eml"))) == len(
+        members(project_dir, "send-network"))
+    assert len(reads) == 1

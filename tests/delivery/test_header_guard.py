@@ -15,12 +15,12 @@ from collections import Counter
 
 import pytest
 
-from newsletter_cli.delivery.base import SendContext, Status
+from newsletter_cli.delivery.backends.base import SendContext, Status
+from newsletter_cli.delivery.backends.outbox import OutboxBackend
+from newsletter_cli.delivery.backends.smtp import SmtpBackend, SmtpPolicy
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.message import Letterhead
-from newsletter_cli.delivery.outbox import OutboxBackend
 from newsletter_cli.delivery.sendgrid_body import Envelope, header_refusal, prepare
-from newsletter_cli.delivery.smtp import SmtpBackend, SmtpPolicy
 from newsletter_cli.delivery.smtp_settings import SmtpServer
 from newsletter_cli.recipients.contact import Contact
 

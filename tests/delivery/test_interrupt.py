@@ -10,9 +10,9 @@ from collections import Counter
 
 import pytest
 
-from newsletter_cli.delivery.base import SendContext
+from newsletter_cli.delivery.backends.base import SendContext
+from newsletter_cli.delivery.backends.outbox import OutboxBackend
 from newsletter_cli.delivery.deliver import Variant, deliver
-from newsletter_cli.delivery.outbox import OutboxBackend
 from newsletter_cli.errors import Interrupted
 from newsletter_cli.journal.status import Status
 

@@ -131,7 +131,7 @@ def test_open_and_click_tracking_are_always_sent_as_chosen(email, envelope, open
 
 def test_the_sendgrid_backend_takes_tracking_from_newsletter_toml(project, monkeypatch):
     from newsletter_cli.config import load_config
-    from newsletter_cli.delivery.backends import make_backend
+    from newsletter_cli.delivery.backends.registry import make_backend
 
     monkeypatch.setenv("SENDGRID_API_KEY", "SG.test-key-not-real")
     config = load_config(project)

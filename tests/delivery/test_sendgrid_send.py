@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from newsletter_cli.delivery.base import SendContext
+from newsletter_cli.delivery.backends.base import SendContext
+from newsletter_cli.delivery.backends.sendgrid import RetryPolicy, SendGridBackend
 from newsletter_cli.delivery.deliver import Variant, deliver
-from newsletter_cli.delivery.sendgrid_backend import RetryPolicy, SendGridBackend
 from newsletter_cli.delivery.sendgrid_body import UNSUBSCRIBE_TAG
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.journal.status import Status

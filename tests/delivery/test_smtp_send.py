@@ -10,11 +10,11 @@ from email import policy
 import pytest
 import trustme
 
-from newsletter_cli.delivery.base import SendContext
+from newsletter_cli.delivery.backends.base import SendContext
+from newsletter_cli.delivery.backends.outbox import OutboxBackend, file_name
+from newsletter_cli.delivery.backends.smtp import SmtpBackend, SmtpPolicy, queue_id
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.message import Letterhead
-from newsletter_cli.delivery.outbox import OutboxBackend, file_name
-from newsletter_cli.delivery.smtp import SmtpBackend, SmtpPolicy, queue_id
 from newsletter_cli.delivery.smtp_settings import SmtpServer
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.journal import Journal, Person

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from newsletter_cli.delivery.plan import prepare_send
+from newsletter_cli.delivery.request import SendRequest
+from newsletter_cli.environment import Environment
 from newsletter_cli.errors import CheckFailed
 from newsletter_cli.project import Project
 from newsletter_cli.site.publish import publish
@@ -54,10 +56,11 @@ def test_working_links_let_the_send_go_and_warnings_are_shown(invoke, sendable, 
 def test_test_sends_and_the_library_default_do_not_try_links(invoke, sendable, server):
     result = invoke("send", ISSUE, "--test-to", "me@example.org", "--yes")
     assert result.exit_code == 0, result.output
-    plan = prepare_send(sendable, ISSUE, ["dcs"], dry_run=True)
+    env = Environment.load(sendable)
+    plan = prepare_send(env, SendRequest(ISSUE, ("dcs",), dry_run=True))
     assert plan.recipients and server.hits == {}
     with pytest.raises(CheckFailed, match="1 link\\(s\\) do not work"):
-        prepare_send(sendable, ISSUE, ["dcs"], dry_run=True, link_check=True)
+        prepare_send(env, SendRequest(ISSUE, ("dcs",), dry_run=True, link_check=True))
 
 
 def test_a_redirect_into_another_hosts_network_blocks_a_live_send(invoke, sendable, server,

@@ -12,6 +12,8 @@ import lxml.html
 from newsletter_cli.checks import run_checks
 from newsletter_cli.checks.dates import london_today
 from newsletter_cli.delivery.plan import prepare_send
+from newsletter_cli.delivery.request import SendRequest
+from newsletter_cli.environment import Environment
 from newsletter_cli.issue import load_issue
 from newsletter_cli.render import render_email
 
@@ -73,7 +75,8 @@ def test_build_for_a_list_names_it_from_lists_yaml(invoke, project_dir):
 
 def test_each_reader_is_told_which_of_the_lists_they_are_on(project, project_dir):
     issue = clean_issue(project_dir)
-    plan = prepare_send(project, issue, ["dcs", "send-leads"], backend="outbox", dry_run=True)
+    request = SendRequest(str(issue), ("dcs", "send-leads"), backend="outbox", dry_run=True)
+    plan = prepare_send(Environment.load(project), request)
     said = {}
     for variant in plan.variants:
         words = footer_text(variant.email.html)

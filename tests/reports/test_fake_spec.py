@@ -18,9 +18,9 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from newsletter_cli.delivery.base import SendContext
+from newsletter_cli.delivery.backends.base import SendContext
+from newsletter_cli.delivery.backends.sendgrid import SendGridBackend
 from newsletter_cli.delivery.deliver import Variant, deliver
-from newsletter_cli.delivery.sendgrid_backend import SendGridBackend
 from newsletter_cli.delivery.sendgrid_body import Envelope, build_body, prepare
 from newsletter_cli.journal import SQLiteJournal
 from newsletter_cli.recipients.contact import Contact

@@ -35,11 +35,17 @@ import time
 import urllib.error
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
-import python_http_client
-import sendgrid
-
-from newsletter_cli.delivery.base import BatchResult, Outcome, SendContext, Status
+from newsletter_cli.delivery.backends.base import (
+    Backend,
+    BatchResult,
+    Outcome,
+    Readiness,
+    SendContext,
+    Status,
+)
+from newsletter_cli.delivery.retry import Backoff
 from newsletter_cli.delivery.sendgrid_body import (
     MAX_PERSONALIZATIONS,
     Envelope,
@@ -48,10 +54,24 @@ from newsletter_cli.delivery.sendgrid_body import (
     header_refusal,
     prepare,
 )
-from newsletter_cli.delivery.sendgrid_http import DEFAULT_HOST, error_messages, reset_wait
+from newsletter_cli.delivery.sendgrid_http import DEFAULT_HOST, error_messages
+from newsletter_cli.delivery.sendgrid_settings import (
+    API_KEY_ENV,
+    api_host,
+    api_key,
+    unsubscribe_group,
+)
+from newsletter_cli.delivery.sync_state import stale_warning
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
+from newsletter_cli.secrets import SENDGRID, KeychainError, lookup
+
+if TYPE_CHECKING:
+    import python_http_client
+
+    from newsletter_cli.config import Config
+    from newsletter_cli.project import Project
 
 RETRY_STATUSES = {500, 502, 503}
 AUTH_MESSAGE = "SendGrid rejected the API key"
@@ -77,16 +97,75 @@ class _Answer:
     status: int | None = None
     message_id: str | None = None
     detail: str = ""
-    wait: float | None = None
+    headers: object = None  # a 429's, for how long to wait
 
 
-class SendGridBackend:
-    """The ``sendgrid`` backend. ``sleep``, ``clock`` and ``rng`` are injectable for tests."""
+class SendGridBackend(Backend):
+    """The ``sendgrid`` backend. ``sleep``, ``clock`` and ``rng`` are injectable for tests.
+
+    The ``sendgrid`` client is imported when one is set up, so asking the class what it can
+    do costs nothing."""
 
     name = "sendgrid"
     max_batch = MAX_PERSONALIZATIONS
-    delivers = True
     can_schedule = True
+    has_sandbox = True
+    has_activity = True
+    accepted_by = "SendGrid"
+    uncertain_advice = (
+        "Later, the same command with --check-uncertain asks SendGrid's Email Activity "
+        "which it has (--resend-uncertain sends to them all again)."
+    )
+
+    @classmethod
+    def from_config(cls, project: Project, config: Config, **options: Any) -> SendGridBackend:
+        """Set up with SENDGRID_API_KEY, SENDGRID_API_HOST and newsletter.toml's sender."""
+        key = api_key()
+        sender = config.sender
+        envelope = Envelope(
+            from_email=sender.from_email,
+            from_name=sender.from_name,
+            reply_to=sender.reply_to,
+            unsubscribe_group=unsubscribe_group(project, config),
+            categories=tuple(config.sendgrid.categories),
+            track_opens=config.sendgrid.track_opens,
+            track_clicks=config.sendgrid.track_clicks,
+        )
+        options = {k: v for k, v in options.items() if v is not None}
+        return cls(key, envelope, host=api_host(), **options)
+
+    @classmethod
+    def sandbox_default(cls, config: Config) -> bool:
+        return config.sendgrid.sandbox
+
+    @classmethod
+    def preflight(cls, project: Project, config: Config, *, dry_run: bool) -> Readiness:
+        """The host, the key (a dry run without one: a warning) and the unsubscribe group."""
+        ready = Readiness()
+        api_host()
+        if dry_run:
+            try:
+                found = lookup(SENDGRID).value
+            except KeychainError as exc:
+                ready.warnings.append(f"{exc.message}: a real send would stop")
+            else:
+                if not found:
+                    ready.warnings.append(f"{API_KEY_ENV} is not set: a real send would stop")
+        else:
+            api_key()
+        unsubscribe_group(project, config)
+        return ready
+
+    @classmethod
+    def describe(
+        cls, project: Project, config: Config, ready: Readiness, *, mode: str, to_send: int,
+        now: float,
+    ) -> tuple[str, list[str]]:  # fmt: skip
+        """Real email or the sandbox; for a live send, a stale suppression sync."""
+        if mode == "sandbox":
+            return "SendGrid sandbox (checked by SendGrid, delivered to nobody)", []
+        stale = stale_warning(project, now) if mode == "live" else None
+        return "SendGrid (real email)", [stale] if stale else []
 
     def __init__(
         self,
@@ -103,7 +182,10 @@ class SendGridBackend:
         self.envelope = envelope
         self.host = (host or DEFAULT_HOST).rstrip("/")
         self.policy = policy or RetryPolicy()
-        self.sleep, self.clock, self.rng = sleep, clock, rng
+        self.backoff = Backoff(self.policy.backoff, self.policy.backoff_cap,
+                               sleep=sleep, clock=clock, rng=rng)  # fmt: skip
+        import sendgrid  # heavy: only when a send goes through SendGrid
+
         self._api = sendgrid.SendGridAPIClient(api_key=api_key, host=self.host)
         self._templates: dict[int, tuple[RenderedEmail, Template]] = {}
         self.requests = 0
@@ -205,10 +287,10 @@ class SendGridBackend:
             if answer.kind == "rate" and waits < self.policy.rate_limit_waits:
                 waits += 1
                 tries -= 1  # a rate limit is not a failed try
-                self.sleep(self._rate_wait(answer))
+                self.backoff.wait_asked(answer.headers, cap=self.policy.rate_limit_cap)
                 continue
             if answer.kind in ("retry", "unsent") and tries < self.policy.attempts:
-                self.sleep(self._backoff(tries))
+                self.backoff.pause(tries)
                 continue
             if answer.kind == "too_large" and len(contacts) > 1:
                 half = len(contacts) // 2
@@ -229,15 +311,6 @@ class SendGridBackend:
             result.stop = self._stop_error(replace(answer, detail=reason), "the send stopped")
             return
 
-    def _backoff(self, tries: int) -> float:
-        """Exponential backoff with 'equal jitter': half fixed, half random."""
-        delay = min(self.policy.backoff_cap, self.policy.backoff * 2 ** (tries - 1))
-        return delay / 2 + self.rng() * delay / 2
-
-    def _rate_wait(self, answer: _Answer) -> float:
-        wait = answer.wait if answer.wait is not None else self._backoff(1)
-        return max(0.0, min(self.policy.rate_limit_cap, wait))
-
     def _stop_error(self, answer: _Answer, what: str) -> DeliveryError:
         if answer.kind == "auth":
             return AuthError(
@@ -251,6 +324,8 @@ class SendGridBackend:
 
     def _call(self, request: Callable[[float], object]) -> tuple[_Answer, object | None]:
         """Make one HTTP call through the sendgrid client; classify what came back."""
+        import python_http_client
+
         self.requests += 1
         try:
             response = request(self.policy.timeout)
@@ -281,7 +356,7 @@ class SendGridBackend:
         messages = self.scrub(error_messages(getattr(exc, "body", b"")))
         detail = f"SendGrid answered {status}" + (f": {messages}" if messages else "")
         if status == 429:
-            return _Answer("rate", status, detail=detail, wait=self._reset_wait(exc.headers))
+            return _Answer("rate", status, detail=detail, headers=exc.headers)
         if status in RETRY_STATUSES:
             return _Answer("retry", status, detail=detail)
         if status == 504:
@@ -293,9 +368,6 @@ class SendGridBackend:
         if status == 413:
             return _Answer("too_large", status, detail="SendGrid answered 413: request too large")
         return _Answer("bad", status, detail=detail)
-
-    def _reset_wait(self, headers: object) -> float | None:
-        return reset_wait(headers, self.clock)
 
 
 def send_category(send_id: str) -> str:

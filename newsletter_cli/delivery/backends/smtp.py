@@ -28,17 +28,38 @@ import ssl
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from newsletter_cli.delivery.base import BatchResult, Outcome, SendContext, Status
+from newsletter_cli.delivery import microsoft365
+from newsletter_cli.delivery.backends.base import (
+    Backend,
+    BatchResult,
+    Outcome,
+    Readiness,
+    SendContext,
+    Status,
+)
 from newsletter_cli.delivery.message import Letterhead, personal_message
 from newsletter_cli.delivery.microsoft365 import xoauth2
-from newsletter_cli.delivery.smtp_limits import DailyQuota, Pacer
-from newsletter_cli.delivery.smtp_settings import PASSWORD_ENV, SmtpServer
-from newsletter_cli.errors import AuthError, DeliveryError, NewsletterError
+from newsletter_cli.delivery.retry import Backoff
+from newsletter_cli.delivery.smtp_limits import DAY, DailyQuota, Pacer
+from newsletter_cli.delivery.smtp_settings import (
+    PASSWORD_ENV,
+    SmtpServer,
+    plan_notes,
+    smtp_password,
+    smtp_server,
+)
+from newsletter_cli.errors import AuthError, ConfigError, DeliveryError, NewsletterError
 from newsletter_cli.headertext import UnsafeHeader
+from newsletter_cli.journal import existing_journal
 from newsletter_cli.mime import wire_bytes
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
+
+if TYPE_CHECKING:
+    from newsletter_cli.config import Config
+    from newsletter_cli.project import Project
 
 _LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
 _QUEUE_ID = (
@@ -100,13 +121,61 @@ def _words(code: int, reply: bytes | str) -> str:
     return f"{code} " + "; ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-class SmtpBackend:
+class SmtpBackend(Backend):
     """The ``smtp`` backend. ``sleep``, ``clock`` and ``ssl_context`` are injectable for tests."""
 
     name = "smtp"
     max_batch = 1  # one journal step per message: a crash leaves at most one uncertain
-    delivers = True
-    can_schedule = False
+    accepted_by = "The SMTP server"
+    uncertain_advice = (
+        "Check the mailbox's Sent Items or the mail server's message trace; to send to "
+        "them again, run the same command with --resend-uncertain."
+    )
+
+    @classmethod
+    def from_config(cls, project: Project, config: Config, **options: Any) -> SmtpBackend:
+        """The SMTP backend; its daily limit counts what the journal says went in the last day."""
+        server = smtp_server(project, config)
+        sender = config.sender
+        letterhead = Letterhead(sender.from_email, sender.from_name, sender.reply_to)
+        token = microsoft365.token_source(server) if server.auth == "oauth" else None
+        return cls(server, smtp_password(server), letterhead,
+                   sent_since=lambda since: cls.sent_since(project, config, since),
+                   token=token, **options)  # fmt: skip
+
+    @classmethod
+    def preflight(cls, project: Project, config: Config, *, dry_run: bool) -> Readiness:
+        """The SMTP settings, checked before anything is sent; a warning for a dry run without
+        the password (a real send needs it and stops here without it)."""
+        server = smtp_server(project, config)
+        try:
+            smtp_password(server)
+            if server.auth == "oauth" and microsoft365.signed_in(server) is None:
+                raise microsoft365.not_signed_in(server)
+        except ConfigError as exc:
+            if not dry_run:
+                raise
+            return Readiness([f"{exc.message}: a real send would stop"], server)
+        return Readiness([], server)
+
+    @classmethod
+    def describe(
+        cls, project: Project, config: Config, ready: Readiness, *, mode: str, to_send: int,
+        now: float,
+    ) -> tuple[str, list[str]]:  # fmt: skip
+        """The server, its limits and how long the send will take."""
+        server = ready.settings
+        assert isinstance(server, SmtpServer)
+        return plan_notes(server, to_send, cls.sent_since(project, config, now - DAY))
+
+    @classmethod
+    def sent_since(cls, project: Project, config: Config | None, since: float) -> int:
+        """Recipients this project's SMTP sends had accepted since unix time ``since``."""
+        journal = existing_journal(project, config=config)
+        if journal is None:
+            return 0
+        with journal:
+            return journal.accepted_since(cls.name, since)
 
     def __init__(
         self,
@@ -129,7 +198,8 @@ class SmtpBackend:
         self.letterhead = letterhead
         self.policy = policy or SmtpPolicy()
         self._ssl = ssl_context
-        self.sleep, self.rng = sleep, rng
+        self.backoff = Backoff(self.policy.backoff, self.policy.backoff_cap,
+                               sleep=sleep, clock=clock, rng=rng)  # fmt: skip
         self.pacer = Pacer(server.messages_per_minute, clock=clock, sleep=sleep)
         self.quota = DailyQuota(server.recipients_per_day, sent_since, clock=clock)
         self._smtp: smtplib.SMTP | None = None
@@ -143,8 +213,7 @@ class SmtpBackend:
     def send_batch(
         self, email: RenderedEmail, contacts: Sequence[Contact], context: SendContext
     ) -> BatchResult:
-        if context.send_at is not None or context.sandbox:
-            raise DeliveryError("the smtp backend cannot schedule (--at) or use --sandbox")
+        self.check_context(context)
         result = BatchResult()
         for contact in contacts:
             reason = "not sent: the send stopped"
@@ -159,15 +228,6 @@ class SmtpBackend:
             result.requests += tries
             result.stop = stop
         return result
-
-    def schedule(self) -> str:
-        raise DeliveryError(
-            "the smtp backend cannot schedule a send (--at)",
-            hint="leave out --at and run the send at the time you want",
-        )
-
-    def cancel(self, batch_id: str) -> None:
-        raise DeliveryError("the smtp backend has nothing to cancel: it never schedules")
 
     def close(self) -> None:
         """Say QUIT and close the connection, if one is open."""
@@ -220,7 +280,7 @@ class SmtpBackend:
                 return Outcome(contact.email, Status.UNCERTAIN, reason=answer.detail), None, tries
             if answer.kind in ("retry", "unavailable") and tries < self.policy.attempts:
                 if not (answer.kind == "unavailable" and fresh_failure and tries == 1):
-                    self.sleep(self._backoff(tries))
+                    self.backoff.pause(tries)
                 continue
             reason = answer.detail
             if answer.kind in ("retry", "unavailable"):
@@ -239,11 +299,6 @@ class SmtpBackend:
                     "stopped rather than fail the whole list"
                 ), tries
             return failed, None, tries
-
-    def _backoff(self, tries: int) -> float:
-        """Exponential backoff with 'equal jitter': half fixed, half random."""
-        delay = min(self.policy.backoff_cap, self.policy.backoff * 2 ** (tries - 1))
-        return delay / 2 + self.rng() * delay / 2
 
     # -- one SMTP transaction ----------------------------------------------------------
 

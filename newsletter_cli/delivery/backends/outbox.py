@@ -15,14 +15,26 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from newsletter_cli.delivery.base import BatchResult, Outcome, SendContext, Status
+from newsletter_cli.delivery.backends.base import (
+    Backend,
+    BatchResult,
+    Outcome,
+    Readiness,
+    SendContext,
+    Status,
+)
 from newsletter_cli.delivery.message import Letterhead, personal_message
 from newsletter_cli.errors import DeliveryError
 from newsletter_cli.headertext import UnsafeHeader
 from newsletter_cli.mime import wire_bytes
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
+
+if TYPE_CHECKING:
+    from newsletter_cli.config import Config
+    from newsletter_cli.project import Project
 
 _UNSAFE = re.compile(r"[^a-z0-9@._+-]+")
 #: Outbox folders and files: readable by their owner only, like the journal.
@@ -35,13 +47,29 @@ def file_name(email: str) -> str:
     return _UNSAFE.sub("_", email.lower()) + ".eml"
 
 
-class OutboxBackend:
+class OutboxBackend(Backend):
     """Writes messages to files instead of sending them."""
 
     name = "outbox"
     max_batch = 500
     delivers = False
-    can_schedule = False
+    send_id_tail = "-outbox"
+    verb, doing = "Write", "writing"
+    accepted_by = "The outbox"
+
+    @classmethod
+    def from_config(cls, project: Project, config: Config, **options: Any) -> OutboxBackend:
+        sender = config.sender
+        return cls(project.outbox_dir, from_email=sender.from_email, from_name=sender.from_name,
+                   reply_to=sender.reply_to)  # fmt: skip
+
+    @classmethod
+    def describe(
+        cls, project: Project, config: Config, ready: Readiness, *, mode: str, to_send: int,
+        now: float,
+    ) -> tuple[str, list[str]]:  # fmt: skip
+        return ("outbox (writes .eml files; nothing leaves this machine; unsubscribe is a mailto "
+                "to the reply-to address)", [])  # fmt: skip
 
     def __init__(
         self, folder: Path, *, from_email: str, from_name: str, reply_to: str | None
@@ -52,6 +80,7 @@ class OutboxBackend:
     def send_batch(
         self, email: RenderedEmail, contacts: Sequence[Contact], context: SendContext
     ) -> BatchResult:
+        self.check_context(context)
         target = self.folder / context.send_id
         try:
             private_folder(self.folder)
@@ -96,15 +125,6 @@ class OutboxBackend:
                 os.fchmod(handle.fileno(), FILE_MODE)  # a .part left by an earlier run
             handle.write(data)
         os.replace(temporary, path)
-
-    def schedule(self) -> str:
-        raise DeliveryError(
-            "the outbox backend cannot schedule a send (--at)",
-            hint="use --backend sendgrid to schedule, or leave out --at",
-        )
-
-    def cancel(self, batch_id: str) -> None:
-        raise DeliveryError("the outbox backend has nothing to cancel: nothing left the machine")
 
 
 def private_folder(folder: Path) -> None:
