@@ -8,7 +8,6 @@ import shlex
 import shutil
 from pathlib import Path
 
-import click
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -43,7 +42,7 @@ def help_examples() -> list[list[str]]:
     """Every `newsletter ...` example in every command's help that names no placeholder."""
     found = []
 
-    def walk(command: click.Command) -> None:
+    def walk(command) -> None:  # a Typer (click) command or group
         help_text = " ".join((command.help or "").split())
         help_text = help_text[help_text.find("Example"):] if "Example" in help_text else ""
         for example in re.findall(r"newsletter(?: (?:\"[^\"]*\"|[^\s,'\"]+))+", help_text):
