@@ -121,3 +121,12 @@ def test_shell_completion_is_on(project_dir):
     help_text = subprocess.run([sys.executable, "-m", "newsletter_cli", "--help"],
                                capture_output=True, text=True).stdout  # fmt: skip
     assert "--install-completion" in help_text and "--show-completion" in help_text
+
+
+def test_version_outside_any_newsletter_folder(runner, outside_dir, monkeypatch):
+    """--version works anywhere: outside a project it says only where the SendGrid key comes
+    from (the SMTP settings live in a project's newsletter.toml)."""
+    monkeypatch.chdir(outside_dir)
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert "SendGrid key:" in result.output and "SMTP" not in result.output

@@ -42,7 +42,7 @@ issue = next(Path("issues").glob("*.yaml")).as_posix()
 results = {"init": [made.exit_code, made.output]}
 for name, args in {
     "build": ["build", issue],
-    "check": ["check", issue],
+    "check": ["check", issue, "--no-links"],
     "lists": ["lists"],
     "send": ["send", issue, "--list", "everyone", "--backend", "outbox", "--yes", "--no-link-check"],
 }.items():
@@ -72,7 +72,7 @@ def test_every_module_and_the_main_commands_work_without_posix_only_modules(tmp_
     for name, (code, output) in seen["results"].items():
         assert code == 0, f"{name}: {output}"
     assert "Built Regional Update" in seen["results"]["build"][1]
-    assert "ready to send" in seen["results"]["check"][1]
+    assert "links not tried (0 errors" in seen["results"]["check"][1]
     assert "everyone" in seen["results"]["lists"][1]
     assert "Nothing left this machine: 11 email file(s)" in seen["results"]["send"][1]
     assert len(list((tmp_path / "team-news" / "outbox").rglob("*.eml"))) == 11

@@ -178,7 +178,7 @@ def _show_version(value: bool) -> None:
         from newsletter_cli.delivery.signin import sources
         from newsletter_cli.project import Project
 
-        for what, where in sources(Project.find()):
+        for what, where in sources(Project.nearest()):
             print(f"{what}: {where}")
         raise typer.Exit()
 
