@@ -10,14 +10,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.issues import REPO
 from typer.testing import CliRunner
 
 from newsletter_cli.project import BUILTIN_TEMPLATES, Project
 
-REPO = Path(__file__).resolve().parent.parent
 SAMPLE_PARTS = ("issues", "recipients", "images", "newsletter.toml")
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
-APRIL = "issues/2025-04-regional-update.yaml"
 
 
 #: Tests that need a program Debian's packages give (`make test` installs them), by the
@@ -76,7 +74,7 @@ def keychain(tmp_path_factory, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture(scope="session")
 def pg_cluster():
     """A throwaway PostgreSQL server for the whole run (see tests/pgcluster.py)."""
-    from pgcluster import ClusterError, start_cluster
+    from support.pgcluster import ClusterError, start_cluster
 
     try:
         cluster = start_cluster()

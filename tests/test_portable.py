@@ -12,9 +12,8 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from support.issues import REPO
 
 SCRIPT = r"""
 import importlib, json, os, pkgutil, sys

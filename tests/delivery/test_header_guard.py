@@ -14,6 +14,7 @@ import stat
 from collections import Counter
 
 import pytest
+from support.sending import make_email, people
 
 from newsletter_cli.delivery.base import SendContext, Status
 from newsletter_cli.delivery.deliver import Variant, deliver
@@ -24,7 +25,6 @@ from newsletter_cli.delivery.smtp import SmtpBackend, SmtpPolicy
 from newsletter_cli.delivery.smtp_settings import SmtpServer
 from newsletter_cli.recipients.contact import Contact
 
-from .conftest import make_email, people
 from .smtp_sink import SmtpSink
 
 BCC_NAME = "Fay =?utf-8?q?=0D=0ABcc=3A_evil3=40attacker=2Eexample?="
