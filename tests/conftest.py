@@ -73,7 +73,7 @@ def keychain(tmp_path_factory, monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture(scope="session")
 def pg_cluster():
-    """A throwaway PostgreSQL server for the whole run (see tests/pgcluster.py)."""
+    """A throwaway PostgreSQL server for the whole run (see tests/support/pgcluster.py)."""
     from support.pgcluster import ClusterError, start_cluster
 
     try:

@@ -12,7 +12,7 @@ from support.issues import REPO
 SCRIPT = """
 import json, os, sys
 sys.path.insert(0, sys.argv[1])
-from windows_standin import block_posix
+from support.windows_standin import block_posix
 calls = block_posix()
 from newsletter_cli.errors import Refused
 from newsletter_cli.journal import lock
