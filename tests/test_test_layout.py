@@ -8,6 +8,9 @@ defined once; each test folder mirrors a folder of the package.
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from support.issues import REPO
@@ -106,3 +109,55 @@ def test_each_test_folder_is_a_package():
     missing = sorted(str(p.parent.relative_to(REPO)) for p in TESTS.rglob("test_*.py")
                      if p.parent != TESTS and not (p.parent / "__init__.py").is_file())  # fmt: skip
     assert not missing, missing
+
+
+REPORTER = '''
+def pytest_collection_finish(session):
+    for item in session.items:
+        marker = item.get_closest_marker("timeout")
+        skips = [m.name for m in item.iter_markers() if m.name in ("skip", "skipif", "xfail")]
+        seconds = marker.args[0] if marker else "-"
+        print("ITEM", item.nodeid, seconds, ",".join(skips) or "-", sep="\\t")
+'''
+
+
+def collected(tmp_path: Path, *folders: str) -> dict[str, tuple[str, str]]:
+    """node id -> (its timeout marker's seconds or "-", its skip marks or "-")."""
+    (tmp_path / "timeout_reporter.py").write_text(REPORTER, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO)])}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "timeout_reporter",
+         "-p", "no:cacheprovider", *folders],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    rows = [line.split("\t") for line in done.stdout.splitlines() if line.startswith("ITEM\t")]
+    return {row[1]: (row[2], row[3]) for row in rows}
+
+
+def test_tests_that_wait_on_a_server_or_browser_have_a_timeout_and_none_is_skipped(tmp_path):
+    items = collected(tmp_path, "tests/preview", "tests/links", "tests/delivery/test_smtp_send.py",
+                      "tests/delivery/test_sendgrid_send.py", "tests/journal/test_postgres.py",
+                      "tests/test_calendar.py")  # fmt: skip
+    by_module: dict[str, set[str]] = {}
+    for nodeid, (seconds, _) in items.items():
+        by_module.setdefault(nodeid.split("::")[0], set()).add(seconds)
+    assert by_module["tests/preview/test_browser.py"] == {"240"}  # Chromium
+    assert by_module["tests/preview/test_server.py"] == {"120"}  # the preview server
+    assert by_module["tests/links/test_check.py"] >= {"120"}  # the link server
+    assert by_module["tests/delivery/test_smtp_send.py"] == {"120"}  # the SMTP sink
+    assert by_module["tests/delivery/test_sendgrid_send.py"] == {"180"}  # the fake SendGrid
+    postgres = "tests/journal/test_postgres.py::test_"
+    assert items[postgres + "a_journal_from_a_newer_release_is_refused"][0] == "240"
+    assert items[postgres + "a_password_in_newsletter_toml_is_refused_and_not_echoed"][0] == "-"
+    assert by_module["tests/test_calendar.py"] == {"-"}  # no server: pyproject's default
+    skipped = sorted(nodeid for nodeid, (_, skips) in items.items() if skips != "-")
+    assert not skipped, skipped
+
+
+def test_the_default_timeout_is_set():
+    import tomllib
+
+    options = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    pytest_options = options["tool"]["pytest"]["ini_options"]
+    assert pytest_options["timeout"] <= 300 and pytest_options["timeout_method"] == "thread"

@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 from support.sendgrid import API_KEY, FAST, GROUP
+from support.sendgrid_fake import FakeSendGrid
 from support.sending import SEND, make_email, people, run
 
 from newsletter_cli.delivery.base import SendContext
@@ -239,8 +240,6 @@ def test_repeated_silence_stops_the_send(fake, backend, journal, open_send):
 
 def test_connection_refused_is_retried_because_nothing_left(envelope, journal, open_send):
     """Nothing listens at first; the server comes up during the backoff wait."""
-    from support.sendgrid_fake import FakeSendGrid
-
     open_send(SEND)
     probe = FakeSendGrid(API_KEY).start()
     port = probe.port
@@ -265,8 +264,6 @@ def test_connection_refused_is_retried_because_nothing_left(envelope, journal, o
 
 
 def test_unreachable_service_fails_safely_after_bounded_tries(envelope, journal, open_send):
-    from support.sendgrid_fake import FakeSendGrid
-
     open_send(SEND)
     probe = FakeSendGrid(API_KEY).start()
     port = probe.port
