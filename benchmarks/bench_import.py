@@ -18,9 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "authoring" / "importing"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import make_docx  # noqa: E402  (the tests' .docx maker)
+from support.drafts import make_docx  # noqa: E402  (the tests' .docx maker)
 
 from newsletter_cli.authoring.importing import import_draft  # noqa: E402
 

@@ -8,7 +8,7 @@ For each store, in a process of its own (so each has its own memory figure):
 - a second send of the issue to 100,000 people, half of whom the first reached: the
   once-per-issue look-up when planning (``received``), then ``skip_received`` at its start.
 
-PostgreSQL runs in a throwaway cluster (tests/pgcluster.py: Debian's postgresql, fsync
+PostgreSQL runs in a throwaway cluster (tests/support/pgcluster.py: Debian's postgresql, fsync
 off, over TCP on 127.0.0.1, so every statement pays a real round trip but no network
 latency); SQLite is the usual WAL file with synchronous=FULL. Times are the median of
 three runs; memory is the client process's peak RSS (the server's own is not counted).
@@ -104,7 +104,7 @@ def run_child(store: str, url: str | None = None) -> dict[str, float]:
 
 
 def main() -> None:
-    from pgcluster import start_cluster
+    from support.pgcluster import start_cluster
 
     cluster = start_cluster()
     try:

@@ -1,7 +1,7 @@
 """Time and peak memory of `suppressions sync` over 50,000 suppressed addresses (paged, 500 a
 request) and of `report` for a 10,000-recipient send, against the fake SendGrid.
 
-The fake (tests/sendgrid_fake/) runs in this process; the measured command runs in a
+The fake (tests/support/sendgrid_fake/) runs in this process; the measured command runs in a
 child process, so its peak memory is its own. The real ``sendgrid`` client talks to the
 fake over 127.0.0.1. Target: each under 5 s.
 
@@ -141,7 +141,7 @@ def bench_report(fake_class) -> None:
 
 
 def main() -> None:
-    from tests.sendgrid_fake import FakeSendGrid
+    from tests.support.sendgrid_fake import FakeSendGrid
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     bench_sync(FakeSendGrid)

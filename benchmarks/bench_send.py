@@ -1,6 +1,6 @@
 """Time, peak memory and requests to send to 10,000 and 100,000 recipients.
 
-The real ``sendgrid`` client sends to the fake SendGrid (tests/sendgrid_fake/)
+The real ``sendgrid`` client sends to the fake SendGrid (tests/support/sendgrid_fake/)
 on 127.0.0.1, which validates every request as SendGrid would. The send itself runs
 in a child process so its peak memory is measured alone (the server keeps every
 request it got, which would otherwise be counted).
@@ -82,7 +82,7 @@ def child(count: int, host: str, folder: str) -> None:
 
 
 def main(sizes: list[int]) -> None:
-    from tests.sendgrid_fake import FakeSendGrid
+    from tests.support.sendgrid_fake import FakeSendGrid
 
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     for count in sizes:

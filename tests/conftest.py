@@ -12,14 +12,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from support.issues import REPO
 from typer.testing import CliRunner
 
 from newsletter_cli.project import BUILTIN_TEMPLATES, Project
 
-REPO = Path(__file__).resolve().parent.parent
 SAMPLE_PARTS = ("issues", "recipients", "images", "newsletter.toml")
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
-APRIL = "issues/2025-04-regional-update.yaml"
 
 
 #: Tests that need a program Debian's packages give (`make test` installs them), by the
@@ -27,12 +25,43 @@ APRIL = "issues/2025-04-regional-update.yaml"
 NEEDS_BY_FIXTURE = {"pg_cluster": "postgres", "pg_url": "postgres", "browser": "browser"}
 
 
+#: Seconds a test may take, set up and torn down included, when it waits on a server or a
+#: browser (a hang fails that test, not the whole run); every other test has the default
+#: `timeout` of pyproject.toml. By marker, by fixture (its own or one it needs), and by the
+#: server class its module imports and starts itself.
+TIMEOUT_BY_MARKER = {"browser": 240, "postgres": 240, "spamassassin": 180}
+TIMEOUT_BY_FIXTURE = {
+    "browser": 240, "page": 240,  # headless Chromium (tests/preview/conftest.py)
+    "pg_cluster": 240, "pg_url": 240,  # the throwaway PostgreSQL (support/pgcluster.py)
+    "fake": 180,  # the fake SendGrid (support/sendgrid_fake/)
+    "server": 120, "internal": 120, "serve": 120,  # link, preview and static web servers
+}  # fmt: skip
+TIMEOUT_BY_SERVER_CLASS = {
+    "SmtpSink": 120, "XOAuth2Sink": 120, "IdentityStandIn": 120, "FakeSendGrid": 180,
+    "PreviewServer": 120, "StaticServer": 120, "LinkServer": 120,
+}  # fmt: skip
+
+
+def server_timeout(item: pytest.Item) -> int | None:
+    """The tightest-fitting timeout for a test that waits on a server or browser, else None."""
+    found = [TIMEOUT_BY_MARKER[m.name] for m in item.iter_markers() if m.name in TIMEOUT_BY_MARKER]
+    found += [TIMEOUT_BY_FIXTURE[name] for name in getattr(item, "fixturenames", ())
+              if name in TIMEOUT_BY_FIXTURE]  # fmt: skip
+    module = vars(getattr(item, "module", None) or object())
+    found += [seconds for name, seconds in TIMEOUT_BY_SERVER_CLASS.items() if name in module]
+    return max(found) if found else None
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test by the system program its fixtures need, before ``-m`` selects."""
+    """Mark each test by the system program its fixtures need, before ``-m`` selects, and
+    give each that waits on a server or a browser its timeout (unless it sets its own)."""
     for item in items:
         for fixture in set(getattr(item, "fixturenames", ())) & NEEDS_BY_FIXTURE.keys():
             item.add_marker(NEEDS_BY_FIXTURE[fixture])
+        seconds = server_timeout(item)
+        if seconds is not None and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(seconds))
 
 
 @pytest.fixture
@@ -95,8 +124,8 @@ def outside_dir(tmp_path: Path):
 
 @pytest.fixture(scope="session")
 def pg_cluster():
-    """A throwaway PostgreSQL server for the whole run (see tests/pgcluster.py)."""
-    from pgcluster import ClusterError, start_cluster
+    """A throwaway PostgreSQL server for the whole run (see tests/support/pgcluster.py)."""
+    from support.pgcluster import ClusterError, start_cluster
 
     try:
         cluster = start_cluster()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import email
 from email import policy
 
+from support.issues import SEPTEMBER
+
 from newsletter_cli.build import build_issue
 from newsletter_cli.issue import load_issue
-
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
 
 
 def test_build_writes_html_text_eml_and_ics(project):

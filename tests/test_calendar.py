@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from icalendar import Calendar
+from support.issues import APRIL_FILE as APRIL
+from support.issues import SEPTEMBER_FILE as SEPTEMBER
 
 from newsletter_cli.calendar import (
     calendar_entries,
@@ -19,10 +20,6 @@ from newsletter_cli.calendar import (
 )
 from newsletter_cli.issue import Issue, load_issue
 from newsletter_cli.issue_types import Session
-
-REPO = Path(__file__).resolve().parent.parent
-SEPTEMBER = REPO / "issues" / "2025-09-regional-update.yaml"
-APRIL = REPO / "issues" / "2025-04-regional-update.yaml"
 
 
 def make_issue(*events: dict) -> Issue:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from support.issues import SEPTEMBER
 
 from newsletter_cli.config import load_config
 from newsletter_cli.errors import ConfigError
 from newsletter_cli.project import Project
 
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
 SAMPLE_LOGO = 'logo = "images/regional-update-logo.png"'
 
 

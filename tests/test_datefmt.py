@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, time
-from pathlib import Path
 
 import pytest
+from support.issues import REPO
 
 from newsletter_cli.datefmt import (
     format_date_range,
@@ -18,8 +18,6 @@ from newsletter_cli.datefmt import (
 )
 from newsletter_cli.issue import load_issue
 from newsletter_cli.issue_types import EventDetails, Session
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def test_day_has_weekday_day_month_year():

@@ -6,9 +6,9 @@ import re
 import subprocess
 import sys
 import tomllib
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from support.issues import REPO
+
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 
 

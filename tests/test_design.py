@@ -7,12 +7,11 @@ import re
 
 import lxml.html
 import pytest
+from support.issues import APRIL, SEPTEMBER
 
 from newsletter_cli.issue import load_issue
 from newsletter_cli.render import render_email
 
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
-APRIL = "issues/2025-04-regional-update.yaml"
 #: The September HTML, Outlook conditionals included: well under Gmail's 102 KB clip. Each
 #: piece of screen-reader text carries its hiding inline (about 6 KB in all), so that it stays
 #: hidden where <style> is dropped or `position` stripped.

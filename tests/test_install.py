@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 import typer
-
-REPO = Path(__file__).resolve().parent.parent
+from support.issues import REPO
 
 
 def run(*command: str | Path, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from support.issues import SEPTEMBER
 
 from newsletter_cli.errors import InputError
 from newsletter_cli.issue import load_issue
-
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
 
 
 def with_value(project_dir, anchor: str, replacement: str):

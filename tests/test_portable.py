@@ -1,7 +1,7 @@
 """The tool without the POSIX-only modules Windows lacks (fcntl, pwd, grp, termios, resource).
 
 A fresh interpreter blocks them (None in sys.modules: importing one raises ImportError,
-as on Windows) and gives a stand-in ``msvcrt`` for the send lock (tests/windows_standin.py).
+as on Windows) and gives a stand-in ``msvcrt`` for the send lock (tests/support/windows_standin.py).
 Then every module of newsletter_cli imports, and init, build, check, lists and a send to
 the outbox run through the command line, in the folder `init` makes.
 """
@@ -12,15 +12,14 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from support.issues import REPO
 
 SCRIPT = r"""
 import importlib, json, os, pkgutil, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from windows_standin import POSIX_ONLY, block_posix
+from support.windows_standin import POSIX_ONLY, block_posix
 calls = block_posix()
 
 import newsletter_cli

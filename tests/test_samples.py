@@ -10,17 +10,15 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
+from support.issues import APRIL_FILE as APRIL
+from support.issues import REPO
+from support.issues import SEPTEMBER_FILE as SEPTEMBER
 
 from newsletter_cli.issue import load_issue
 from newsletter_cli.project import Project
 from newsletter_cli.render import render_email
-
-REPO = Path(__file__).resolve().parent.parent
-SEPTEMBER = REPO / "issues" / "2025-09-regional-update.yaml"
-APRIL = REPO / "issues" / "2025-04-regional-update.yaml"
 
 SEPTEMBER_FACTS = [
     # the issue and the foreword

@@ -9,15 +9,14 @@ no sideways scrolling, no text under 14 px, and readable contrast in dark mode.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from support.issues import REPO
 
 from newsletter_cli.build import build_issue
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "test-output" / "screenshots"
 SAMPLES = ["2025-09-regional-update", "2025-04-regional-update"]
 AXE = REPO / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"

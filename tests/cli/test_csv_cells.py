@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from spreadsheet import DDE, HYPERLINK, TAB, formulas, read_csv
+from support.spreadsheet import DDE, HYPERLINK, TAB, formulas, read_csv
 
 from newsletter_cli.cli.tabular import Column, emit, spreadsheet_cell
 

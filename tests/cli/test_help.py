@@ -7,16 +7,14 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import typer
+from support.issues import REPO
 from typer.testing import CliRunner
 
 from newsletter_cli.cli import app
 from newsletter_cli.cli.app import COMMAND_GROUPS, EXIT_CODES
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _paths() -> list[list[str]]:

@@ -6,42 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from no_link_check import without_link_check
+from support.no_link_check import without_link_check
+from support.sendgrid import API_KEY, FAST, GROUP
+from support.sendgrid_fake import FakeSendGrid
+from support.sending import make_email
 
-from newsletter_cli.delivery.backends.sendgrid import RetryPolicy, SendGridBackend
+from newsletter_cli.delivery.backends.sendgrid import SendGridBackend
 from newsletter_cli.delivery.sendgrid_body import Envelope
 from newsletter_cli.journal import SQLiteJournal as Journal
-from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
-
-from .fake_sendgrid import FakeSendGrid
-
-API_KEY = "SG.fake-key-7Hq2.Zx9-never-print-me-5521"
-GROUP = 4242
-#: Tiny waits: the tests check the decisions, not the clock.
-FAST = RetryPolicy(attempts=3, backoff=0.01, backoff_cap=0.05, rate_limit_cap=2.0, timeout=1.0)
-
-HTML = (
-    "<html><body><p>Dear %first_name%,</p><p>For %organisation% (%role%).</p>"
-    '<p><a href="%unsubscribe_url%">Unsubscribe</a></p></body></html>'
-)
-TEXT = "Dear %first_name%,\n\nFor %organisation%.\n\nUnsubscribe: %unsubscribe_url%\n"
-
-
-def make_email(subject: str = "Regional Update: September 2025", issue: str = "2025-09"):
-    return RenderedEmail(subject, "Preheader", HTML, TEXT, issue)
-
-
-def people(count: int, start: int = 0, domain: str = "example.org") -> list[Contact]:
-    return [
-        Contact(
-            email=f"person{i:06d}@{domain}",
-            name=f"Person{i} Surname",
-            organisation=f"Council {i % 7}",
-            role="Head of Service",
-        )
-        for i in range(start, start + count)
-    ]
 
 
 @pytest.fixture
@@ -90,20 +63,10 @@ def either_journal(request: pytest.FixtureRequest, project_dir: Path) -> str:
     """Run a test on the embedded SQLite journal, then on a shared PostgreSQL one (named in
     the copied project's newsletter.toml)."""
     if request.param == "postgresql":
-        from pgcluster import use_shared_journal
+        from support.pgcluster import use_shared_journal
 
         use_shared_journal(project_dir, request.getfixturevalue("pg_url"))
     return request.param
-
-
-def journal_of(project_dir: Path):
-    """The project's journal, whichever store newsletter.toml names."""
-    from newsletter_cli.journal import existing_journal
-    from newsletter_cli.project import Project
-
-    journal = existing_journal(Project(project_dir))
-    assert journal is not None, "no journal yet"
-    return journal
 
 
 @pytest.fixture

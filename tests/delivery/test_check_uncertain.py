@@ -7,6 +7,9 @@ from collections import Counter
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from support.issues import SEPTEMBER, members, ready
+from support.sendgrid import API_KEY
+from support.sending import SEND, make_email, people, run
 
 from newsletter_cli.delivery import sendgrid_activity
 from newsletter_cli.delivery.backends.base import SendContext
@@ -14,10 +17,6 @@ from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.uncertain import ACTIVITY_DELAY, resolve_uncertain
 from newsletter_cli.errors import DeliveryError
 from newsletter_cli.journal.status import Status
-
-from .conftest import API_KEY, make_email, people
-from .test_cli_send import SEPTEMBER, members, ready
-from .test_sendgrid_send import SEND, run
 
 
 @pytest.fixture

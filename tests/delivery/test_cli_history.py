@@ -8,13 +8,13 @@ import json
 import re
 
 import pytest
+from support.issues import SEPTEMBER, members, ready
+from support.sendgrid import API_KEY
+from support.sending import in_hours
 
 from newsletter_cli.journal.history import describe_state
 from newsletter_cli.journal.status import Status
 from newsletter_cli.journal.store import SendRecord
-
-from .conftest import API_KEY
-from .test_cli_send import SEPTEMBER, _in_hours, members, ready
 
 
 def sends(invoke) -> list[str]:
@@ -104,7 +104,7 @@ def test_scheduled_then_cancelled_twice(invoke, project_dir, fake):
     ready(project_dir)
     env = {"SENDGRID_API_KEY": API_KEY, "SENDGRID_API_HOST": fake.url}
     scheduled = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--backend", "sendgrid",
-                       "--at", _in_hours(5), env=env)  # fmt: skip
+                       "--at", in_hours(5), env=env)  # fmt: skip
     assert scheduled.exit_code == 0, scheduled.output
     (send_id,) = sends(invoke)
     assert "scheduled for " in invoke("history").stdout
@@ -142,7 +142,7 @@ def test_states_in_words():
 
 @pytest.mark.posix
 def test_history_reads_well_in_a_60_column_terminal(invoke, project_dir):
-    from terminal import run_in_terminal, too_wide
+    from support.terminal import run_in_terminal, too_wide
 
     dcs_send, network_send = two_sends(invoke, project_dir)
     sends_list = run_in_terminal("history", cwd=project_dir, columns=60)
@@ -160,7 +160,14 @@ def test_history_reads_well_in_a_60_column_terminal(invoke, project_dir):
 
 
 def test_recipients_csv_neutralises_formulas_and_json_keeps_them(invoke, project_dir):
-    from spreadsheet import DDE, HYPERLINK, MINUS, add_hostile_contacts, formulas, neutralised
+    from support.spreadsheet import (
+        DDE,
+        HYPERLINK,
+        MINUS,
+        add_hostile_contacts,
+        formulas,
+        neutralised,
+    )
 
     hostile = add_hostile_contacts(project_dir)
     ready(project_dir)

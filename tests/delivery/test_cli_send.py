@@ -5,51 +5,18 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import pytest
-
-from newsletter_cli.project import Project
-
-from .conftest import API_KEY
-from .fake_sendgrid import FakeSendGrid
-
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
-
-
-def future_dated(text: str) -> str:
-    """An issue's 2025 dates moved to next year, so nothing in it is over yet (send checks
-    dates against today)."""
-    return text.replace("2025-", f"{date.today().year + 1}-")
-
-
-def ready(project_dir: Path) -> Path:
-    """The September sample with its placeholder links filled in and its dates ahead of
-    today, so its checks pass."""
-    path = project_dir / SEPTEMBER
-    text = path.read_text(encoding="utf-8").replace("TODO", "https://example.org/more")
-    path.write_text(future_dated(text), encoding="utf-8")
-    return path
-
-
-def members(project_dir: Path, *lists: str) -> list[str]:
-    from newsletter_cli.recipients.roster import load_roster
-
-    return [c.email for c in load_roster(Project(project_dir)).resolve(list(lists)).members]
+from support.issues import SEPTEMBER, members, ready
+from support.sendgrid import API_KEY
+from support.sendgrid_fake import FakeSendGrid
+from support.sending import every_file_text, in_hours
 
 
 @pytest.fixture
 def sendgrid_env(fake: FakeSendGrid) -> dict[str, str]:
     return {"SENDGRID_API_KEY": API_KEY, "SENDGRID_API_HOST": fake.url}
-
-
-def every_file_text(root: Path) -> str:
-    chunks = []
-    for path in root.rglob("*"):
-        if path.is_file():
-            chunks.append(path.read_bytes().decode("utf-8", "replace"))
-    return "\n".join(chunks)
 
 
 def test_dry_run_counts_and_writes_nothing(invoke, project_dir):
@@ -98,7 +65,7 @@ def test_features_the_backend_lacks_fail_loudly(invoke, project_dir):
     at = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--at", "2099-01-01 09:00")
     assert at.exit_code == 2 and "more than 72 hours ahead" in at.output
     soon = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--backend", "outbox",
-                  "--at", _in_hours(2))  # fmt: skip
+                  "--at", in_hours(2))  # fmt: skip
     assert soon.exit_code == 2 and "outbox backend cannot schedule" in soon.output
     sandbox = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--sandbox")
     assert sandbox.exit_code == 1 and "sandbox" in sandbox.output
@@ -199,7 +166,7 @@ def test_failure_shows_sendgrids_reason_a_resume_hint_and_history(invoke, projec
 
 def test_scheduled_send_and_cancel(invoke, project_dir, fake, sendgrid_env):
     ready(project_dir)
-    when = _in_hours(5)
+    when = in_hours(5)
     result = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--backend", "sendgrid",
                     "--at", when, env=sendgrid_env)  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -211,7 +178,7 @@ def test_scheduled_send_and_cancel(invoke, project_dir, fake, sendgrid_env):
     assert fake.cancelled == [body["batch_id"]]
     assert f"{len(members(project_dir, 'dcs'))} cancelled" in invoke("history").output
     too_far = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--backend", "sendgrid",
-                     "--at", _in_hours(80), env=sendgrid_env)  # fmt: skip
+                     "--at", in_hours(80), env=sendgrid_env)  # fmt: skip
     assert too_far.exit_code == 2 and "72 hours" in too_far.output
 
 
@@ -221,15 +188,6 @@ def test_cancel_refuses_an_unscheduled_send(invoke, project_dir):
     send_id = invoke("history").output.split()[0]
     result = invoke("cancel", send_id)
     assert result.exit_code == 1 and "was not scheduled" in result.output
-
-
-def _in_hours(hours: float) -> str:
-    from datetime import datetime, timedelta
-    from zoneinfo import ZoneInfo
-
-    return (datetime.now(ZoneInfo("Europe/London")) + timedelta(hours=hours)).strftime(
-        "%Y-%m-%d %H:%M"
-    )
 
 
 def test_a_person_at_a_terminal_is_asked_first(invoke, project_dir, monkeypatch):

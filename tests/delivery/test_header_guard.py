@@ -14,6 +14,7 @@ import stat
 from collections import Counter
 
 import pytest
+from support.sending import make_email, people
 
 from newsletter_cli.delivery.backends.base import SendContext, Status
 from newsletter_cli.delivery.backends.outbox import OutboxBackend
@@ -24,7 +25,6 @@ from newsletter_cli.delivery.sendgrid_body import Envelope, header_refusal, prep
 from newsletter_cli.delivery.smtp_settings import SmtpServer
 from newsletter_cli.recipients.contact import Contact
 
-from .conftest import make_email, people
 from .smtp_sink import SmtpSink
 
 BCC_NAME = "Fay =?utf-8?q?=0D=0ABcc=3A_evil3=40attacker=2Eexample?="

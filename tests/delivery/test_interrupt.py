@@ -9,16 +9,15 @@ import subprocess
 from collections import Counter
 
 import pytest
+from support.issues import SEPTEMBER, members, ready
+from support.journal import journal_counts
+from support.sending import add_bulk_contacts, make_email, people, send_command, wait_for
 
 from newsletter_cli.delivery.backends.base import SendContext
 from newsletter_cli.delivery.backends.outbox import OutboxBackend
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.errors import Interrupted
 from newsletter_cli.journal.status import Status
-
-from .conftest import make_email, people
-from .test_cli_send import SEPTEMBER, members, ready
-from .test_kill_resume import add_bulk_contacts, journal_counts, send_command, wait_for
 
 
 class CtrlCAfter(OutboxBackend):

@@ -9,66 +9,16 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-
-from .conftest import API_KEY, journal_of
-from .test_cli_send import SEPTEMBER, members, ready
+from support.issues import members, ready
+from support.journal import journal_by_status, journal_counts
+from support.sendgrid import API_KEY
+from support.sending import add_bulk_contacts, send_command, suppressed, wait_for
 
 pytestmark = pytest.mark.usefixtures("either_journal")
-BULK = 2500
-
-
-def add_bulk_contacts(project_dir: Path) -> None:
-    lines = ["email,name,organisation,role,tags"]
-    lines += [f"bulk{i:05d}@example.org,Bulk Person {i},Council {i % 9},Officer,"
-              for i in range(BULK)]  # fmt: skip
-    (project_dir / "recipients" / "bulk.csv").write_text("\n".join(lines) + "\n")
-
-
-def send_command(project_dir: Path, url: str) -> tuple[list[str], dict[str, str]]:
-    command = [sys.executable, "-m", "newsletter_cli", "send", SEPTEMBER, "--list", "everyone",
-               "--backend", "sendgrid", "--yes", "--no-link-check"]  # fmt: skip
-    env = {**os.environ, "SENDGRID_API_KEY": API_KEY, "SENDGRID_API_HOST": url,
-           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # fmt: skip
-    return command, env
-
-
-def wait_for(condition, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.01)
-
-
-def suppressed(project_dir: Path, name: str) -> int:
-    from newsletter_cli.project import Project
-    from newsletter_cli.recipients.roster import load_roster
-
-    return len(load_roster(Project(project_dir)).resolve([name]).suppressed)
-
-
-def journal_by_status(project_dir: Path) -> dict[str, set[str]]:
-    """Every recipient row of every send, by status (whichever store the project uses)."""
-    found: dict[str, set[str]] = {}
-    with journal_of(project_dir) as journal:
-        for record in journal.sends():
-            for email, status in journal.statuses(record.id).items():
-                found.setdefault(status.value, set()).add(email)
-    return found
-
-
-def journal_counts(project_dir: Path) -> Counter:
-    counts: Counter = Counter()
-    with journal_of(project_dir) as journal:
-        for record in journal.sends():
-            counts.update({s.value: n for s, n in journal.counts(record.id).items()})
-    return counts
 
 
 @pytest.mark.posix

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .test_cli_send import SEPTEMBER, ready
-from .test_suppression_cells import sent_to
+from support.issues import SEPTEMBER, ready
+from support.sending import sent_to
 
 
 def contacts_rows(project_dir: Path, *rows: str) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import trustme
+from support.issues import SEPTEMBER
 
 from newsletter_cli.delivery.microsoft365 import xoauth2
 from newsletter_cli.delivery.smtp_settings import SmtpServer
@@ -19,7 +20,6 @@ from .identity_standin import CLIENT_ID, DEVICE_CODE, SMTP_SCOPE, TENANT, USER_C
 from .xoauth2_sink import XOAuth2Sink
 
 USER = "regional.team@contoso.onmicrosoft.com"
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
 
 
 @pytest.fixture(scope="module")

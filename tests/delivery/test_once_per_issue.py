@@ -9,9 +9,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from .conftest import API_KEY, journal_of
-from .test_cli_send import SEPTEMBER, _in_hours, members, ready
+from support.issues import SEPTEMBER, members, ready
+from support.journal import journal_of
+from support.sendgrid import API_KEY
+from support.sending import in_hours
 
 pytestmark = pytest.mark.usefixtures("either_journal")
 
@@ -141,7 +142,7 @@ def test_uncertain_in_another_send_holds_a_person_back(invoke, project_dir, fake
 def test_a_cancelled_scheduled_send_does_not_count(invoke, project_dir, fake, sendgrid_env):
     ready(project_dir)
     common = ("--yes", "--backend", "sendgrid")
-    scheduled = invoke("send", SEPTEMBER, "--list", "dcs", *common, "--at", _in_hours(5),
+    scheduled = invoke("send", SEPTEMBER, "--list", "dcs", *common, "--at", in_hours(5),
                        env=sendgrid_env)  # fmt: skip
     assert scheduled.exit_code == 0, scheduled.output
     (dcs_send,) = send_ids(invoke)

@@ -9,14 +9,15 @@ import sys
 from collections import Counter
 from email import policy
 
+from support.sendgrid import API_KEY
+from support.sending import make_email, people
+
 from newsletter_cli.delivery.backends.base import SendContext
 from newsletter_cli.delivery.backends.outbox import OutboxBackend
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.plan import make_send_id
 from newsletter_cli.journal.status import Status
 from newsletter_cli.recipients.contact import Contact
-
-from .conftest import API_KEY, make_email, people
 
 
 def test_outbox_writes_one_personal_message_per_recipient(tmp_path, journal, open_send):

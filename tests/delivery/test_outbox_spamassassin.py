@@ -15,8 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from .test_cli_send import ready
+from support.issues import ready
 
 pytestmark = pytest.mark.spamassassin
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .test_cli_send import SEPTEMBER, ready
+from support.issues import SEPTEMBER, ready
 
 
 def test_the_screen_shows_from_and_reply_to(invoke, project_dir):

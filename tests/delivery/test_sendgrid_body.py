@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from support.sendgrid import GROUP
+from support.sendgrid_fake import validate_mail
+from support.sending import people
 
 from newsletter_cli.delivery.sendgrid_body import (
     UNSUBSCRIBE_TAG,
@@ -15,9 +18,6 @@ from newsletter_cli.delivery.sendgrid_body import (
 )
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
-
-from .conftest import GROUP, people
-from .fake_sendgrid import validate_mail
 
 
 def test_one_personalization_per_recipient_with_their_own_fields(email, envelope):

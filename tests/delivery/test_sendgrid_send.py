@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from support.sendgrid import API_KEY, FAST, GROUP
+from support.sendgrid_fake import FakeSendGrid
+from support.sending import SEND, make_email, people, run
 
 from newsletter_cli.delivery.backends.base import SendContext
 from newsletter_cli.delivery.backends.sendgrid import RetryPolicy, SendGridBackend
@@ -13,16 +16,6 @@ from newsletter_cli.delivery.sendgrid_body import UNSUBSCRIBE_TAG
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.journal.status import Status
 from newsletter_cli.recipients.contact import Contact
-
-from .conftest import API_KEY, FAST, GROUP, make_email, people
-
-SEND = "2025-09--send-network-abc123"
-
-
-def run(journal, backend, contacts, *, email=None, **kwargs):
-    context = SendContext(send_id=SEND, issue_name="2025-09")
-    variants = [Variant("all", email or make_email(), contacts)]
-    return deliver(journal, backend, context, variants, **kwargs)
 
 
 def test_2500_recipients_in_three_requests_each_exactly_once(fake, backend, journal, open_send):
@@ -247,8 +240,6 @@ def test_repeated_silence_stops_the_send(fake, backend, journal, open_send):
 
 def test_connection_refused_is_retried_because_nothing_left(envelope, journal, open_send):
     """Nothing listens at first; the server comes up during the backoff wait."""
-    from .fake_sendgrid import FakeSendGrid
-
     open_send(SEND)
     probe = FakeSendGrid(API_KEY).start()
     port = probe.port
@@ -273,8 +264,6 @@ def test_connection_refused_is_retried_because_nothing_left(envelope, journal, o
 
 
 def test_unreachable_service_fails_safely_after_bounded_tries(envelope, journal, open_send):
-    from .fake_sendgrid import FakeSendGrid
-
     open_send(SEND)
     probe = FakeSendGrid(API_KEY).start()
     port = probe.port

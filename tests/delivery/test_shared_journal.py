@@ -15,14 +15,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from pgcluster import free_port, use_shared_journal
+from support.issues import SEPTEMBER, members, ready
+from support.journal import journal_counts, journal_of
+from support.pgcluster import free_port, use_shared_journal
+from support.sendgrid import API_KEY
+from support.sending import add_bulk_contacts, send_command, wait_for
 from typer.testing import CliRunner
 
 from newsletter_cli.cli import app
-
-from .conftest import API_KEY, journal_of
-from .test_cli_send import SEPTEMBER, members, ready
-from .test_kill_resume import add_bulk_contacts, journal_counts, send_command, wait_for
 
 
 @pytest.fixture

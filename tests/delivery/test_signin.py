@@ -8,11 +8,10 @@ from pathlib import Path
 import keyring
 import keyring.core
 from keyring.backends import fail
+from support.issues import SEPTEMBER
+from support.sendgrid import API_KEY
 
-from .conftest import API_KEY
 from .smtp_sink import PASSWORD, USER, SmtpSink
-
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
 
 
 def ready(project_dir: Path) -> None:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 import trustme
+from support.issues import SEPTEMBER, members, ready
+from support.journal import journal_counts
+from support.sending import every_file_text, in_hours, suppressed, wait_for
 
 from .smtp_sink import PASSWORD, USER, SmtpSink
-from .test_cli_send import SEPTEMBER, _in_hours, every_file_text, members, ready
-from .test_kill_resume import journal_counts, suppressed, wait_for
 
 
 def smtp_config(project_dir: Path, body: str) -> None:
@@ -134,7 +135,7 @@ def test_smtp_cannot_schedule_or_sandbox(invoke, project_dir, sink):
     ready(project_dir)
     smtp_config(project_dir, local(sink.port))
     at = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--backend", "smtp", "--at",
-                _in_hours(2))  # fmt: skip
+                in_hours(2))  # fmt: skip
     assert at.exit_code == 2 and "the smtp backend cannot schedule a send (--at)" in at.output
     sandbox = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--backend", "smtp", "--sandbox")
     assert sandbox.exit_code == 1 and "smtp backend has none" in sandbox.output

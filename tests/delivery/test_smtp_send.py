@@ -9,6 +9,7 @@ from email import policy
 
 import pytest
 import trustme
+from support.sending import make_email, people
 
 from newsletter_cli.delivery.backends.base import SendContext
 from newsletter_cli.delivery.backends.outbox import OutboxBackend, file_name
@@ -20,7 +21,6 @@ from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.journal import Journal, Person
 from newsletter_cli.journal.status import Status
 
-from .conftest import make_email, people
 from .smtp_sink import PASSWORD, USER, SmtpSink
 
 FAST = SmtpPolicy(attempts=3, backoff=0.01, backoff_cap=0.05)

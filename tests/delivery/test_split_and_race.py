@@ -11,11 +11,11 @@ import subprocess
 from collections import Counter
 
 import pytest
+from support.issues import members, ready
+from support.journal import journal_by_status
+from support.sending import send_command, wait_for
 
 from newsletter_cli.errors import DeliveryError
-
-from .test_cli_send import members, ready
-from .test_kill_resume import journal_by_status, send_command, wait_for
 
 pytestmark = pytest.mark.usefixtures("either_journal")
 

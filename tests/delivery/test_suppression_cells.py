@@ -3,25 +3,15 @@ blocks a live send (issue 8, point 2). Each case ends with a real send to the ou
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 import sqlite3
 from pathlib import Path
 
-from .test_cli_send import SEPTEMBER, members, ready
+from support.issues import SEPTEMBER, members, ready
+from support.sending import sent_to
 
 BEN = "ben.bellamy@birminghamchildrenstrust.example.org"
 HEADER = "email,reason,date,note\n"
-
-
-def sent_to(project_dir: Path) -> set[str]:
-    """The To: address of every message the outbox wrote."""
-    found = set()
-    for path in (project_dir / "outbox").rglob("*.eml"):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        found.update(a.addr_spec.lower() for a in message["To"].addresses)
-    return found
 
 
 def suppress_with(project_dir: Path, *rows: str) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import pytest
+from support.issues import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 
 

@@ -6,13 +6,12 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import typer
+from support.issues import REPO
 
 from newsletter_cli.cli import app
 
-REPO = Path(__file__).resolve().parents[2]
 PAGE = REPO / "docs" / "reference" / "cli.md"
 #: What cog wrote: between the end of the `]]] -->` line and `<!-- [[[end]]] -->`.
 GENERATED = re.compile(r"\]\]\] -->\n(.*)<!-- \[\[\[end\]\]\]", re.DOTALL)

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 import typer
+from support.issues import REPO
 from typer.testing import CliRunner
 
 from newsletter_cli.authoring.init_project import create_project
 from newsletter_cli.cli import app
-
-from .conftest import REPO
 
 #: Help examples that need what an init folder cannot have, and why.
 ELSEWHERE = {

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from markdown.extensions.toc import slugify
+from support.issues import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
 #: [words](target) and ![alt](target); the target up to a space or the closing bracket.
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")

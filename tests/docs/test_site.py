@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from support.issues import REPO
 
 
 def build(site: Path, config: Path) -> subprocess.CompletedProcess:

@@ -46,13 +46,3 @@ def journal(open_store: Callable[[], JournalStore]) -> JournalStore:
     return open_store()
 
 
-def new_send(
-    journal: JournalStore, send_id: str, *, issue: str = "2025-09", mode: str = "live",
-    delivers: bool = True, lists: tuple[str, ...] = ("dcs",),
-) -> str:  # fmt: skip
-    journal.open_send(
-        send_id, issue=issue, lists=lists, mode=mode,
-        backend="sendgrid" if delivers else "outbox", subject="Regional Update",
-        issue_sha="x", delivers=delivers,
-    )  # fmt: skip
-    return send_id

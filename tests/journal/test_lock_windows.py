@@ -6,14 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from support.issues import REPO
 
 SCRIPT = """
 import json, os, sys
 sys.path.insert(0, sys.argv[1])
-from windows_standin import block_posix
+from support.windows_standin import block_posix
 calls = block_posix()
 from newsletter_cli.errors import Refused
 from newsletter_cli.journal import lock

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from delivery.test_cli_send import SEPTEMBER, members, ready
+from support.issues import SEPTEMBER, members, ready
+from support.journal import new_send
 
 from newsletter_cli.journal import Person, SQLiteJournal
 from newsletter_cli.journal.migrate import migrate
 from newsletter_cli.journal.postgres import PostgresJournal
 from newsletter_cli.journal.status import Outcome, Status
 from newsletter_cli.project import Project
-
-from .conftest import new_send
 
 A, B, C, D = (f"{x}@example.org" for x in "abcd")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from pgcluster import use_shared_journal
+from support.pgcluster import use_shared_journal
 
 
 def test_a_shared_journal_without_psycopg_names_the_package_to_install(

@@ -7,11 +7,12 @@ import signal
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import psycopg
 import pytest
-from delivery.test_kill_resume import wait_for
+from support.issues import REPO
+from support.journal import FIRST_RELEASE_DDL, new_send
+from support.sending import wait_for
 
 from newsletter_cli.config import load_config
 from newsletter_cli.errors import ConfigError, DeliveryError, Refused
@@ -21,10 +22,6 @@ from newsletter_cli.journal.status import Status
 from newsletter_cli.journal.store import SCHEMA_VERSION
 from newsletter_cli.project import Project
 
-from .conftest import new_send
-from .test_sqlite import FIRST_RELEASE_DDL
-
-REPO = Path(__file__).resolve().parents[2]
 HOLDER = """
 import sys, time
 from newsletter_cli.journal.postgres import PostgresJournal
@@ -151,7 +148,7 @@ def test_a_journal_from_a_newer_release_is_refused(pg_url):
 
 
 def test_an_unreachable_server_or_database_is_one_clear_error(pg_cluster):
-    from pgcluster import free_port
+    from support.pgcluster import free_port
 
     closed = f"postgresql://newsletter@127.0.0.1:{free_port()}/journal"  # nothing listens
     missing = pg_cluster.url("no_such_database")

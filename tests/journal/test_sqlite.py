@@ -6,42 +6,12 @@ import sqlite3
 import stat
 
 import pytest
+from support.journal import FIRST_RELEASE_DDL, new_send
 
 from newsletter_cli.errors import DeliveryError
 from newsletter_cli.journal import Person, SQLiteJournal
 from newsletter_cli.journal.status import Outcome, Status
 from newsletter_cli.journal.store import SCHEMA_VERSION
-
-from .conftest import new_send
-
-#: The journal as the first release created it (no version, no per-recipient details).
-FIRST_RELEASE_DDL = """
-CREATE TABLE IF NOT EXISTS sends (
-    id TEXT PRIMARY KEY,
-    issue TEXT NOT NULL,
-    lists TEXT NOT NULL,
-    mode TEXT NOT NULL,
-    backend TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    issue_sha TEXT NOT NULL,
-    send_at INTEGER,
-    batch_id TEXT,
-    state TEXT NOT NULL DEFAULT 'open',
-    created REAL NOT NULL,
-    updated REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS recipients (
-    send_id TEXT NOT NULL REFERENCES sends(id),
-    email TEXT NOT NULL,
-    status TEXT NOT NULL,
-    message_id TEXT,
-    reason TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    updated REAL NOT NULL,
-    PRIMARY KEY (send_id, email)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS recipients_status ON recipients(send_id, status);
-"""
 
 
 def mode_of(path) -> int:

@@ -6,13 +6,12 @@ import threading
 import time
 
 import pytest
+from support.journal import new_send
 
 from newsletter_cli.errors import Refused
 from newsletter_cli.journal import Person
 from newsletter_cli.journal.status import Outcome, Status
 from newsletter_cli.journal.store import SCHEMA_VERSION
-
-from .conftest import new_send
 
 SEND = "issue--list-abc123"
 A, B, C = "a@example.org", "b@example.org", "c@example.org"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support.links import ISSUE, line_of, point_site_at, write_issue
 
 from newsletter_cli.delivery.plan import prepare_send
 from newsletter_cli.delivery.request import SendRequest
@@ -10,8 +11,6 @@ from newsletter_cli.environment import Environment
 from newsletter_cli.errors import CheckFailed
 from newsletter_cli.project import Project
 from newsletter_cli.site.publish import publish
-
-from .test_check import ISSUE, line_of, point_site_at, write_issue
 
 
 @pytest.fixture

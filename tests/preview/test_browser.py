@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from support.issues import SEPTEMBER
 
 from newsletter_cli.checks import run_checks
 from newsletter_cli.issue import load_issue
@@ -16,7 +17,6 @@ from .helpers import BROKEN_SYNTAX, DCS_ONLY, EVENTS, ISSUE_YAML, TITLE, write
 
 pytestmark = pytest.mark.browser
 
-SEPTEMBER = Path("issues/2025-09-regional-update.yaml")
 FRAME_METRICS = """() => {
   const root = document.scrollingElement || document.documentElement;
   return {inner: innerWidth, scroll: root.scrollWidth, client: root.clientWidth,

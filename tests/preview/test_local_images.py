@@ -5,13 +5,12 @@ from __future__ import annotations
 import http.client
 
 import pytest
+from support.issues import BASE
 
 from newsletter_cli.config import load_config
 from newsletter_cli.preview import PreviewServer, gather
 from newsletter_cli.project import Project
 from newsletter_cli.render import images
-
-BASE = "https://updates.example.org/regional-update/"
 
 
 def fetch(server: PreviewServer, path: str) -> tuple[int, str, bytes]:

@@ -170,7 +170,7 @@ def test_lists_show_as_csv_and_json(invoke) -> None:
 
 @pytest.mark.posix
 def test_lists_read_well_in_a_60_column_terminal(project_dir: Path) -> None:
-    from terminal import run_in_terminal, too_wide
+    from support.terminal import run_in_terminal, too_wide
 
     wide = run_in_terminal("lists", cwd=project_dir, columns=140)
     assert re.search(r"^dcs\s+│\s+14 │\s+0 │\s+- │ Directors of Children's Services", wide, re.M)
@@ -192,7 +192,15 @@ def test_lists_read_well_in_a_60_column_terminal(project_dir: Path) -> None:
 def test_lists_csv_neutralises_formulas_and_json_keeps_them(invoke, project_dir: Path) -> None:
     import json
 
-    from spreadsheet import DDE, HYPERLINK, MINUS, TAB, add_hostile_contacts, formulas, read_csv
+    from support.spreadsheet import (
+        DDE,
+        HYPERLINK,
+        MINUS,
+        TAB,
+        add_hostile_contacts,
+        formulas,
+        read_csv,
+    )
 
     lists = project_dir / "recipients" / "lists.yaml"
     lists.write_text(lists.read_text(encoding="utf-8").replace(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
+
+from support.issues import REPO
 
 from newsletter_cli.project import Project
 from newsletter_cli.recipients import load_roster
 
-REPO = Path(__file__).resolve().parents[2]
 AUTHORITIES = (
     "Birmingham", "Coventry", "Dudley", "Herefordshire", "Sandwell", "Shropshire", "Solihull",
     "Staffordshire", "Stoke-on-Trent", "Telford & Wrekin", "Walsall", "Warwickshire",

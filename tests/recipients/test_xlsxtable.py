@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pytest
-from delivery.test_cli_send import ready
+from support.issues import SEPTEMBER, ready
 
 from newsletter_cli.errors import InputError
 from newsletter_cli.project import Project
@@ -14,8 +14,6 @@ from newsletter_cli.recipients.roster import load_roster
 from newsletter_cli.recipients.xlsxtable import cell_text
 
 from .workbooks import council_export, simple
-
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
 
 
 def by_email(roster):

@@ -8,6 +8,7 @@ from datetime import timedelta
 from email import policy
 
 import lxml.html
+from support.issues import SEPTEMBER
 
 from newsletter_cli.checks import run_checks
 from newsletter_cli.checks.dates import london_today
@@ -17,7 +18,6 @@ from newsletter_cli.environment import Environment
 from newsletter_cli.issue import load_issue
 from newsletter_cli.render import render_email
 
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
 PRIVACY = "https://updates.example.org/privacy/"  # the sample newsletter.toml's
 WHY = "You get this email because you are on"
 

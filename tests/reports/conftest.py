@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from no_link_check import without_link_check
-from sendgrid_fake import FakeSendGrid
+from support.no_link_check import without_link_check
+from support.sendgrid import API_KEY, QUICK, SAMPLE_GROUP
+from support.sendgrid_fake import FakeSendGrid
 
-from newsletter_cli.delivery.sendgrid_http import ReadPolicy, client
-
-API_KEY = "SG.fake-report-key.never-print-me-0042"
-GROUP = 12345  # the sample newsletter.toml's unsubscribe group
-#: Tiny waits: the tests check the decisions, not the clock.
-QUICK = ReadPolicy(rate_cap=2.0, rate_default=0.01, backoff=0.01, timeout=5.0)
+from newsletter_cli.delivery.sendgrid_http import client
 
 
 @pytest.fixture
 def fake() -> FakeSendGrid:
     server = FakeSendGrid(API_KEY).start()
-    server.add_group(GROUP)  # the account has the newsletter's unsubscribe group
+    server.add_group(SAMPLE_GROUP)  # the account has the newsletter's unsubscribe group
     yield server
     server.stop()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from delivery.test_cli_send import SEPTEMBER, members, ready
+from support.issues import SEPTEMBER, members, ready
 
 DAY = 86400
 ISSUE = "2025-09-regional-update"

@@ -17,6 +17,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+from support.sendgrid import API_KEY
+from support.sendgrid import SAMPLE_GROUP as GROUP
 
 from newsletter_cli.delivery.backends.base import SendContext
 from newsletter_cli.delivery.backends.sendgrid import SendGridBackend
@@ -25,8 +27,6 @@ from newsletter_cli.delivery.sendgrid_body import Envelope, build_body, prepare
 from newsletter_cli.journal import SQLiteJournal
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
-
-from .conftest import API_KEY, GROUP
 
 SPECS = Path("/work/shared/reference/sendgrid")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import urllib.request
 from urllib.parse import urlsplit
 
-from delivery.test_cli_send import SEPTEMBER, members, ready
+from support.issues import SEPTEMBER, members, ready
 
 from .scenario import send
 

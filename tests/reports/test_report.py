@@ -11,13 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from support.sendgrid import API_KEY
 
 from newsletter_cli.delivery.sendgrid_http import client
 from newsletter_cli.journal import existing_journal
 from newsletter_cli.project import Project
 from newsletter_cli.reports.report import build_report
 
-from .conftest import API_KEY
 from .scenario import DAY, readers_act, send, tracking
 
 
@@ -126,7 +126,7 @@ def test_unknown_send_id_names_the_nearest(invoke, sent, env):
 
 
 def test_an_outbox_send_has_no_report(invoke, project_dir, env):
-    from delivery.test_cli_send import ready
+    from support.issues import ready
 
     ready(project_dir)
     sent = invoke("send", "issues/2025-09-regional-update.yaml", "--list", "dcs", "--yes")
@@ -139,7 +139,7 @@ def test_an_outbox_send_has_no_report(invoke, project_dir, env):
 
 @pytest.mark.parametrize("missing", ["categories.stats.read", "suppression.bounces.read"])
 def test_403_names_the_permission(invoke, sent, fake, env, missing):
-    from sendgrid_fake.server import SCOPES
+    from support.sendgrid_fake.server import SCOPES
 
     fake.scopes = {scope for _, _, scope in SCOPES} - {missing}
     result = invoke("report", sent[0], env=env)
@@ -197,7 +197,7 @@ def test_client_is_the_real_one(fake):
 
 
 def test_csv_neutralises_formulas_and_json_keeps_them(invoke, project_dir, fake, env):
-    from spreadsheet import HYPERLINK, MINUS, add_hostile_contacts, formulas, read_csv
+    from support.spreadsheet import HYPERLINK, MINUS, add_hostile_contacts, formulas, read_csv
 
     hostile = add_hostile_contacts(project_dir)
     send_id = send(invoke, project_dir, env, "dcs")

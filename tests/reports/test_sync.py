@@ -11,14 +11,14 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from support.sendgrid import API_KEY
+from support.sendgrid import SAMPLE_GROUP as GROUP
 
 from newsletter_cli.delivery.sync_state import last_sync, stale_warning
 from newsletter_cli.errors import AuthError, ConfigError
 from newsletter_cli.project import Project
 from newsletter_cli.recipients.roster import load_roster
 from newsletter_cli.reports.sync import SYNC_FILE, sync_suppressions
-
-from .conftest import API_KEY, GROUP
 
 AISHA = "aisha.ashworth@birminghamchildrenstrust.example.org"  # DCS: on send-network
 BEN = "ben.bellamy@birminghamchildrenstrust.example.org"  # SEND lead: on send-network
@@ -155,7 +155,7 @@ def test_429_is_waited_out_as_the_headers_say(project, fake, api, options, sleep
 @pytest.mark.parametrize("missing", ["suppression.spam_reports.read",
                                      "asm.groups.suppressions.read"])
 def test_403_names_the_permission_the_key_lacks(project, fake, api, options, missing):
-    from sendgrid_fake.server import SCOPES
+    from support.sendgrid_fake.server import SCOPES
 
     fake.scopes = {scope for _, _, scope in SCOPES} - {missing}
     with pytest.raises(AuthError, match=f"lacks the '{missing}' permission"):

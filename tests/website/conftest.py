@@ -9,13 +9,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from support.issues import APRIL, SEPTEMBER
 
 from newsletter_cli.project import Project
-
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
-APRIL = "issues/2025-04-regional-update.yaml"
-
-BASE = "https://updates.example.org/regional-update/"
 
 
 def fill_links(project_dir: Path, url: str = "https://example.org/book") -> None:

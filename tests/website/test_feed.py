@@ -5,10 +5,9 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 import feedparser
+from support.issues import BASE
 
 from newsletter_cli.site.publish import publish
-
-from .conftest import BASE
 
 
 def test_the_feed_is_atom_newest_first_with_preheaders_as_summaries(finished):

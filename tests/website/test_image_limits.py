@@ -12,10 +12,10 @@ import zlib
 from pathlib import Path
 
 import pytest
+from support.issues import SEPTEMBER
 
 from newsletter_cli.render import images
 
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
 LOGO = "images/regional-update-logo.png"
 
 

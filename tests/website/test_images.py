@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from support.issues import BASE, SEPTEMBER
 
 from newsletter_cli.checks import run_checks
 from newsletter_cli.config import load_config
 from newsletter_cli.issue import load_issue
 from newsletter_cli.render import images, render_email
 from newsletter_cli.site.publish import publish
-
-from .conftest import BASE, SEPTEMBER
 
 ARTICLE = ('  - kind: article\n'
            '    heading: "Recognising Autism in Children and Young People – Practitioner Perspective"\n')

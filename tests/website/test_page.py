@@ -8,11 +8,10 @@ from html.parser import HTMLParser
 
 import html5lib
 import pytest
+from support.issues import APRIL, BASE, SEPTEMBER
 
 from newsletter_cli.issue import load_issue
 from newsletter_cli.site.publish import publish
-
-from .conftest import APRIL, BASE, SEPTEMBER
 
 
 class Outline(HTMLParser):

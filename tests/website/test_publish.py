@@ -8,13 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.issues import APRIL, BASE, REPO, SEPTEMBER
 
 from newsletter_cli.errors import InputError
 from newsletter_cli.site.publish import publish
-
-from .conftest import APRIL, BASE, SEPTEMBER
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -7,11 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+from support.issues import SEPTEMBER
 
 from newsletter_cli.errors import InputError
 from newsletter_cli.site.publish import publish
-
-from .conftest import SEPTEMBER
 
 #: The list of files publish wrote, kept in the folder it writes (documented for users).
 MANIFEST = ".newsletter-publish.json"

@@ -6,8 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from .conftest import SEPTEMBER
+from support.issues import SEPTEMBER
 
 ARTICLE = (
     "  - kind: article\n"

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path
 
 from ruamel.yaml import YAML
-
-REPO = Path(__file__).resolve().parents[2]
+from support.issues import REPO
 
 
 def workflow() -> dict:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
+from support.issues import BASE, SEPTEMBER
+
 from newsletter_cli.checks import run_checks
 from newsletter_cli.config import load_config
 from newsletter_cli.issue import load_issue
 from newsletter_cli.render import render_email
 from newsletter_cli.render.urls import site_base, view_online_url
-
-from .conftest import BASE, SEPTEMBER
 
 PAGE = BASE + "2025-09-regional-update/"
 

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.issues import REPO
 
 from newsletter_cli.authoring.importing import import_draft
 from newsletter_cli.checks import run_checks
@@ -14,7 +15,6 @@ from newsletter_cli.issue_types import is_placeholder
 from newsletter_cli.project import Project
 from newsletter_cli.render import render_email
 
-REPO = Path(__file__).resolve().parents[3]
 SAMPLES = {"09": REPO / "issues/2025-09-regional-update.yaml",
            "04": REPO / "issues/2025-04-regional-update.yaml"}  # fmt: skip
 DATES = {"09": None, "04": date(2025, 4, 15)}  # April's seed has no byline date

@@ -151,7 +151,7 @@ def start_cluster() -> Cluster:
         raise
 
 
-if __name__ == "__main__":  # a quick look: python tests/pgcluster.py
+if __name__ == "__main__":  # a quick look: python tests/support/pgcluster.py
     started = time.perf_counter()
     running = start_cluster()
     print(f"started on port {running.port} in {time.perf_counter() - started:.1f} s")

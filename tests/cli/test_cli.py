@@ -6,14 +6,12 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import typer
+from support.issues import REPO
 
 from newsletter_cli.cli import app
-
-REPO = Path(__file__).resolve().parent.parent
 
 HEAVY = ("jinja2", "mjml", "premailer", "sendgrid", "playwright", "cssutils", "lxml", "psycopg",
          "keyring", "msal", "msal_extensions", "requests")

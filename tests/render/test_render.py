@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from support.issues import SEPTEMBER
+
 from newsletter_cli.issue import load_issue
 from newsletter_cli.render import TOKENS, UNSUBSCRIBE_SLOT, render_email
-
-SEPTEMBER = "issues/2025-09-regional-update.yaml"
 
 
 def render(project, path=SEPTEMBER, **kwargs):
