@@ -122,3 +122,41 @@ def open_send(journal: Journal) -> Callable[..., str]:
 def invoke(invoke):
     """The CLI with --no-link-check on every send to lists (see tests/conftest.py)."""
     return without_link_check(invoke)
+
+
+SEPTEMBER_ISSUE = "issues/2025-09-regional-update.yaml"
+
+
+def september_ready(project_dir: Path) -> Path:
+    """The September sample with its placeholder links filled in and its dates moved to
+    next year, so its checks pass."""
+    from datetime import date
+
+    path = project_dir / SEPTEMBER_ISSUE
+    text = path.read_text(encoding="utf-8").replace("TODO", "https://example.org/more")
+    path.write_text(text.replace("2025-", f"{date.today().year + 1}-"), encoding="utf-8")
+    return path
+
+
+def list_members(project_dir: Path, *lists: str) -> list[str]:
+    """Who is on these lists (suppressed people left out), as a send resolves them."""
+    from newsletter_cli.project import Project
+    from newsletter_cli.recipients.roster import load_roster
+
+    return [c.email for c in load_roster(Project(project_dir)).resolve(list(lists)).members]
+
+
+def use_smtp(project_dir: Path, port: int) -> None:
+    """newsletter.toml's [smtp]: the local sink, no TLS, no login."""
+    with open(project_dir / "newsletter.toml", "a", encoding="utf-8") as handle:
+        handle.write(f'\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n')
+
+
+@pytest.fixture
+def smtp_sink():
+    """aiosmtpd on 127.0.0.1, keeping every message it takes."""
+    from .smtp_sink import SmtpSink
+
+    server = SmtpSink().start()
+    yield server
+    server.stop()
