@@ -123,7 +123,7 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
     for name in ROWS:
         run_n = sum(n for s, n in result.this_run.items() if s.value == name)
         all_n = sum(n for s, n in result.totals.items() if s.value == name)
-        if name in ("queued", "cancelled", "skipped") and not (run_n or all_n):
+        if name in ("queued", "cancelled", "skipped", "held") and not (run_n or all_n):
             continue
         table.add_row(name, str(run_n), str(all_n))
     console.print(table)

@@ -66,7 +66,7 @@ def due_request(env: Environment, record: SendRecord) -> SendRequest:
         at=when.isoformat() if later else None, sandbox=stored.get("sandbox", False), yes=True,
         resend_uncertain=stored.get("resend_uncertain", False),
         allow_repeat=stored.get("allow_repeat", False), strict=stored.get("strict", False),
-        link_check=stored.get("link_check", True),
+        link_check=stored.get("link_check", True), fresh_links=True,
     )  # fmt: skip
 
 

@@ -42,7 +42,6 @@ from newsletter_cli.recipients.roster import load_roster
 from newsletter_cli.render import TOKENS, render_email
 
 if TYPE_CHECKING:
-    from newsletter_cli.config import Config
     from newsletter_cli.delivery.request import SendRequest
     from newsletter_cli.environment import Environment
     from newsletter_cli.issue import Issue
@@ -202,10 +201,11 @@ def group_by_audience(
 
 
 def _check_links(
-    issue: Issue, project: Project, path: Path, config: Config, shown: int = 5
+    env: Environment, issue: Issue, path: Path, *, fresh: bool = False, shown: int = 5
 ) -> list[str]:
     """Try every link; raise CheckFailed for a broken one, return the warnings."""
-    report = check_links(issue, project, config=config)
+    report = check_links(issue, env.project, config=env.config, now=env.now().timestamp(),
+                         fresh=fresh)  # fmt: skip
     if report.errors:
         first = report.errors[0]
         raise CheckFailed(
@@ -396,7 +396,7 @@ def prepare_send(env: Environment, request: SendRequest) -> SendPlan:
     prior, seen = look_back_at(env, issue, sha, audience, choice.backend)
     warnings = [*ready.warnings, *audience.warnings, *seen]
     if request.link_check and audience.mode == "live":  # last: the slow part
-        warnings.extend(_check_links(issue, env.project, path, env.config))
+        warnings.extend(_check_links(env, issue, path, fresh=request.fresh_links))
     plan = _plan(env, request, choice, issue, audience, prior, sha, warnings)
     plan.backend_label, notes = choice.backend.describe(
         env.project, env.config, ready, mode=plan.mode, to_send=plan.to_send,
