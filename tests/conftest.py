@@ -164,3 +164,40 @@ def invoke(runner: CliRunner, project_dir: Path):
 
     return run
 
+
+
+class Clock:
+    """The time every command of a test reads (the Environment's ``now``), moved by hand."""
+
+    def __init__(self, start):
+        self.moment = start
+
+    def now(self):
+        return self.moment
+
+    def advance(self, **delta) -> None:
+        from datetime import timedelta
+
+        self.moment += timedelta(**delta)
+
+    def timestamp(self) -> float:
+        return self.moment.timestamp()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """An injected clock, starting now (UK time, on the minute): every Environment a command
+    builds reads it, so ``clock.advance(days=2)`` makes the next command run two days on."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from newsletter_cli.environment import Environment
+
+    clock = Clock(datetime.now(ZoneInfo("Europe/London")).replace(second=0, microsecond=0))
+    load = Environment.load.__func__
+
+    def load_with_clock(cls, project, **options):
+        return load(cls, project, **{"now": clock.now, **options})
+
+    monkeypatch.setattr(Environment, "load", classmethod(load_with_clock))
+    return clock

@@ -48,7 +48,7 @@ def _esc(text: object) -> str:
     return escape(str(text))
 
 
-def _send_row(entry: SendHistory) -> dict:
+def _send_row(entry: SendHistory, now: float | None = None) -> dict:
     record = entry.record
     return {
         "id": record.id,
@@ -57,13 +57,13 @@ def _send_row(entry: SendHistory) -> dict:
         "mode": record.mode,
         "backend": record.backend,
         "started": in_uk(record.created),
-        "state": entry.state(),
+        "state": entry.state(now),
         "counts": {s.value: n for s, n in sorted(entry.counts.items()) if n},
     }
 
 
-def _show_sends(sends: list[SendHistory], fmt: str) -> None:
-    rows = [_send_row(entry) for entry in sends]
+def _show_sends(sends: list[SendHistory], fmt: str, now: float | None = None) -> None:
+    rows = [_send_row(entry, now) for entry in sends]
     if fmt != "table":
         emit(rows, SEND_COLUMNS, fmt)
         return
@@ -100,10 +100,12 @@ def history(
     proof.csv', 'newsletter history --issue regional-update --recipients' (one row per
     person: who got this issue, from which send).
     """
+    from newsletter_cli.environment import Environment
     from newsletter_cli.errors import InputError
     from newsletter_cli.journal import history as past
 
     project = project_for(issue)
+    now = Environment.load(project).now().timestamp()
     fmt = choose_format(as_csv=as_csv, as_json=as_json)
     note = err_console if fmt != "table" else console
     if send_id is not None and issue is not None:
@@ -130,7 +132,7 @@ def history(
         if not sends and fmt == "table":
             note.print("No sends yet.")
             return
-        _show_sends(sends, fmt)
+        _show_sends(sends, fmt, now)
         return
     entry, problems = past.send_details(project, send_id)
     if fmt != "table":
@@ -140,7 +142,7 @@ def history(
         return
     record = entry.record
     say(f"{record.id}: {record.issue} to {', '.join(record.lists)} ({record.mode}, "
-        f"{record.backend}), {entry.state()}", bold=len(record.id), following="    ")
+        f"{record.backend}), {entry.state(now)}", bold=len(record.id), following="    ")
     counts = ", ".join(f"{n} {s.value}" for s, n in sorted(entry.counts.items()))
     console.print(counts or "no recipients recorded")
     if not problems:

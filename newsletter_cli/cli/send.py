@@ -20,9 +20,11 @@ if TYPE_CHECKING:
     from newsletter_cli.delivery.plan import SendPlan
     from newsletter_cli.delivery.request import SendRequest
     from newsletter_cli.environment import Environment
+    from newsletter_cli.errors import NewsletterError
+    from newsletter_cli.journal import SendRecord
 
 ROWS = ("accepted", "failed", "uncertain", "skipped", "suppressed", "invalid", "queued",
-        "cancelled")
+        "cancelled", "held")
 
 
 def is_terminal() -> bool:
@@ -53,7 +55,9 @@ def show_plan(plan: SendPlan) -> None:
         ("Send id", plan.send_id),
     ]
     if plan.send_at is not None:
-        lines.append(("Scheduled", f"{plan.send_at:%A %d %B %Y %H:%M %Z}"))
+        lines.append(("Scheduled", f"{plan.send_at:%A %d %B %Y %H:%M %Z}"
+                      + (" (held in the journal until 'newsletter send --due' hands it over)"
+                         if plan.held else "")))  # fmt: skip
     width = max(len(k) for k, _ in lines)
     for key, value in lines:
         console.print(f"[bold]{key:<{width}}[/]  {_esc(value)}")
@@ -102,8 +106,9 @@ def confirm(plan: SendPlan, yes: bool) -> None:
             "not sent: no terminal to confirm in",
             hint="add --yes to send without being asked (after a --dry-run or a --test-to send)",
         )
-    what = plan.backend_class.verb
-    if not typer.confirm(f"{what} to {plan.to_send} recipient(s) now?", default=False):
+    what = "Schedule" if plan.send_at is not None else plan.backend_class.verb
+    when = f"for {plan.send_at:%d %B %Y %H:%M}" if plan.send_at is not None else "now"
+    if not typer.confirm(f"{what} to {plan.to_send} recipient(s) {when}?", default=False):
         raise Refused("not sent: you said no")
 
 
@@ -118,7 +123,7 @@ def show_result(plan: SendPlan, result: RunResult) -> None:
     for name in ROWS:
         run_n = sum(n for s, n in result.this_run.items() if s.value == name)
         all_n = sum(n for s, n in result.totals.items() if s.value == name)
-        if name in ("queued", "cancelled", "skipped") and not (run_n or all_n):
+        if name in ("queued", "cancelled", "skipped", "held") and not (run_n or all_n):
             continue
         table.add_row(name, str(run_n), str(all_n))
     console.print(table)
@@ -213,7 +218,14 @@ Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")
 At = Annotated[
     str | None,
     typer.Option("--at", metavar="'YYYY-MM-DD HH:MM'",
-                 help="Schedule it: UK time, within 72 hours (SendGrid)."),
+                 help="Schedule it (UK time, up to a year ahead): SendGrid takes it within "
+                 "72 hours; further ahead, or by SMTP or the outbox, it is held until "
+                 "'send --due' hands it over."),
+]  # fmt: skip
+Due = Annotated[
+    bool,
+    typer.Option("--due", help="Hand every held send whose time has come to its backend, "
+                 "after checking it again (no ISSUE; run it regularly, e.g. from cron)."),
 ]  # fmt: skip
 Sandbox = Annotated[
     bool, typer.Option("--sandbox", help="SendGrid sandbox mode: checked, not delivered.")
@@ -247,7 +259,9 @@ NoLinkCheck = Annotated[
 
 @app.command()
 def send(
-    issue: Annotated[str, typer.Argument(metavar="ISSUE", help=ISSUE_HELP, show_default=False)],
+    issue: Annotated[
+        str | None, typer.Argument(metavar="ISSUE", help=ISSUE_HELP, show_default=False)
+    ] = None,
     lists: Lists = None,
     test_to: TestTo = None,
     dry_run: DryRun = False,
@@ -260,16 +274,30 @@ def send(
     check_uncertain: CheckUncertain = False,
     strict: Strict = False,
     no_link_check: NoLinkCheck = False,
+    due: Due = False,
 ) -> None:
     """Send an issue to lists (or a test address), safely and resumably.
 
     Example: newsletter send regional-update --list send-network
 
     A test copy first: newsletter send ISSUE --test-to you@example.org
+
+    Held sends (--at far ahead): newsletter send --due, every 15 minutes
     """
     from newsletter_cli.delivery.request import SendRequest
     from newsletter_cli.environment import Environment
+    from newsletter_cli.errors import InputError
 
+    if due:
+        if issue is not None or lists or test_to or at:
+            raise InputError("--due hands over every held send: give no ISSUE, --list, "
+                             "--test-to or --at with it")  # fmt: skip
+        run_due(Environment.load(project_for(None), console=console, err_console=err_console),
+                dry_run=dry_run)  # fmt: skip
+        return
+    if issue is None:
+        raise InputError("no issue given: newsletter send ISSUE --list NAME",
+                         hint="or 'newsletter send --due' to hand over held sends")  # fmt: skip
     request = SendRequest(
         issue, tuple(lists or ()), tuple(test_to or ()), backend=backend, at=at,
         sandbox=sandbox, dry_run=dry_run, yes=yes, resend_uncertain=resend_uncertain,
@@ -301,7 +329,10 @@ def run_request(env: Environment, request: SendRequest) -> None:
         console.print(reason)
         return
     confirm(plan, request.yes)
-    result = _deliver_with_progress(env, plan)
+    if plan.held:
+        hold(env, plan, request)
+        return
+    result = deliver_with_progress(env, plan)
     show_result(plan, result)
     if result.stopped is not None:
         error = result.stopped
@@ -310,7 +341,7 @@ def run_request(env: Environment, request: SendRequest) -> None:
         raise error
 
 
-def _deliver_with_progress(env: Environment, plan: SendPlan) -> RunResult:
+def deliver_with_progress(env: Environment, plan: SendPlan) -> RunResult:
     """Run the send under a progress bar on stderr."""
     from rich.progress import (
         BarColumn,
@@ -354,3 +385,85 @@ def _check_uncertain(env: Environment, request: SendRequest) -> None:
         console.print(_esc(line))
     if found.unavailable:
         raise Refused(f"{found.unavailable}; {len(found.waiting)} stay uncertain")
+
+
+# -- sends held in the journal (--at far ahead) and send --due ---------------------------
+
+
+def _when(moment: object) -> str:
+    from newsletter_cli.journal.history import london_time
+
+    return london_time(moment.timestamp(), weekday=True)  # type: ignore[attr-defined]
+
+
+def hold(env: Environment, plan: SendPlan, request: SendRequest) -> None:
+    """Hold a planned send in the journal and say what happens next."""
+    from newsletter_cli.delivery.hold import hold_send
+    from newsletter_cli.journal.status import Status
+
+    held = hold_send(env, plan, request)
+    count = held.counts.get(Status.HELD, 0)
+    for other, skipped in sorted(held.skipped_by.items()):
+        console.print(f"{skipped} skipped: already received this issue in send {_esc(other)}.")
+    console.print(f"Held in the journal: {count} recipient(s) get it on {_when(held.send_at)}. "
+                  "Nothing has been sent yet.")  # fmt: skip
+    if held.hand_over_from < held.send_at:
+        who = plan.backend_class.accepted_by
+        start = f"from {_when(held.hand_over_from)}, when {who} can take it"
+    else:
+        start = "at that time"
+    console.print(
+        f"'newsletter send --due' hands it over {_esc(start)}, after checking the issue and "
+        "its links again: run it regularly (every 15 minutes; see the Scheduling page of "
+        f"the manual). To stop it: newsletter cancel {_esc(plan.send_id)}"
+    )
+
+
+def run_due(env: Environment, *, dry_run: bool = False) -> None:
+    """``send --due``: hand every held send whose time has come to its backend."""
+    from newsletter_cli.delivery.due import due_sends
+    from newsletter_cli.errors import Refused
+
+    found = due_sends(env)
+    if not found:
+        console.print("Nothing is due: no held send has reached its hand-over time.")
+        return
+    if dry_run:
+        for record in found:
+            console.print(f"Due: {_esc(record.id)} ({record.backend})")
+        console.print("Dry run: nothing was handed over.")
+        return
+    refused: list[NewsletterError] = []
+    stopped: list[NewsletterError] = []
+    for record in found:
+        held, error = _hand_over_one(env, record)
+        if error is not None:
+            (refused if held else stopped).append(error)
+    if stopped:
+        raise stopped[0]
+    if refused:
+        raise Refused(
+            f"{len(refused)} of {len(found)} due send(s) stayed held (first: {refused[0]})",
+            hint=refused[0].hint or "'newsletter history' shows why each is held",
+        )
+
+
+def _hand_over_one(
+    env: Environment, record: SendRecord
+) -> tuple[bool, NewsletterError | None]:
+    """Check one due send again and hand it over, showing what came of it: (True, why) when
+    it stays held, else (False, what stopped its delivery, if anything)."""
+    from newsletter_cli.delivery.due import check_again, keep_held
+    from newsletter_cli.errors import NewsletterError
+
+    console.print(f"[bold]{_esc(record.id)}[/]: due; checking it again")
+    try:
+        plan = check_again(env, record)
+    except NewsletterError as exc:
+        keep_held(env, record, exc)
+        console.print(f"[yellow]Not handed over; it stays held:[/] {_esc(exc)}")
+        return True, exc
+    show_plan(plan)
+    result = deliver_with_progress(env, plan)
+    show_result(plan, result)
+    return False, result.stopped

@@ -93,7 +93,7 @@ def deliver(
     once = not (allow_repeat or context.test or context.sandbox)
     sendable = set(SENDABLE) | ({Status.UNCERTAIN} if resend_uncertain else set())
     run = _Run(journal, backend, context, context.issue_name if once else None, sendable)
-    sorted_out = _sort_out(variants, lists_of or {}, address_problem)
+    sorted_out = sort_out(variants, lists_of or {}, address_problem)
     work = run.queue(*sorted_out)
     run.progress = _Progress(sum(len(contacts) for _, contacts in work), on_progress)
     size = max(1, min(batch_size or backend.max_batch, backend.max_batch))
@@ -107,7 +107,7 @@ def deliver(
     )  # fmt: skip
 
 
-def _sort_out(
+def sort_out(
     variants: Sequence[Variant],
     lists_of: Mapping[str, Sequence[str]],
     address_problem: Callable[[str], str | None] | None,

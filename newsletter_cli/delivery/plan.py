@@ -42,7 +42,6 @@ from newsletter_cli.recipients.roster import load_roster
 from newsletter_cli.render import TOKENS, render_email
 
 if TYPE_CHECKING:
-    from newsletter_cli.config import Config
     from newsletter_cli.delivery.request import SendRequest
     from newsletter_cli.environment import Environment
     from newsletter_cli.issue import Issue
@@ -50,7 +49,8 @@ if TYPE_CHECKING:
     from newsletter_cli.recipients.roster import Roster
 
 LONDON = ZoneInfo("Europe/London")
-MAX_SCHEDULE_AHEAD = timedelta(hours=72)
+#: How far ahead ``--at`` may be: further is taken for a typo in the year.
+MAX_HOLD_AHEAD = timedelta(days=366)
 
 
 @dataclass
@@ -67,6 +67,9 @@ class SendPlan:
     variants: list[Variant]
     suppressed: list[Contact] = field(default_factory=list)
     send_at: datetime | None = None
+    #: True when the send is held in the journal until ``send --due`` hands it over
+    #: (``--at`` beyond what the backend itself can schedule).
+    held: bool = False
     previous: Counter[Status] = field(default_factory=Counter)  # the journal so far
     #: Of this plan's recipients: how many an earlier run already sent to / left uncertain.
     accepted_before: int = 0
@@ -148,7 +151,7 @@ def file_sha(path: Path | None) -> str:
 
 
 def parse_at(text: str, now: datetime) -> datetime:
-    """'2025-10-01 09:00' (London time) or ISO with offset; at most 72 hours ahead."""
+    """'2025-10-01 09:00' (London time) or ISO with offset; ahead, within a year."""
     value = text.strip()
     try:
         when = datetime.fromisoformat(value.replace(" ", "T", 1) if " " in value else value)
@@ -160,9 +163,17 @@ def parse_at(text: str, now: datetime) -> datetime:
         when = when.replace(tzinfo=LONDON)
     if when <= now:
         raise InputError(f"--at {text!r} is in the past")
-    if when - now > MAX_SCHEDULE_AHEAD:
-        raise InputError(f"--at {text!r} is more than 72 hours ahead; SendGrid cannot schedule it")
+    if when - now > MAX_HOLD_AHEAD:
+        raise InputError(f"--at {text!r} is more than a year ahead; is the year right?")
     return when
+
+
+def held_until(backend: type[Backend], send_at: datetime | None, now: datetime) -> bool:
+    """True when a send at ``send_at`` must wait in the journal: further ahead than the
+    backend itself can schedule (any time ahead, for a backend that cannot)."""
+    if send_at is None:
+        return False
+    return not backend.can_schedule or send_at - now > backend.schedule_ahead
 
 
 def find_issue(project: Project, ref: str) -> Path:
@@ -190,10 +201,11 @@ def group_by_audience(
 
 
 def _check_links(
-    issue: Issue, project: Project, path: Path, config: Config, shown: int = 5
+    env: Environment, issue: Issue, path: Path, *, fresh: bool = False, shown: int = 5
 ) -> list[str]:
     """Try every link; raise CheckFailed for a broken one, return the warnings."""
-    report = check_links(issue, project, config=config)
+    report = check_links(issue, env.project, config=env.config, now=env.now().timestamp(),
+                         fresh=fresh)  # fmt: skip
     if report.errors:
         first = report.errors[0]
         raise CheckFailed(
@@ -217,6 +229,7 @@ class Choice:
     sandbox: bool
     send_at: datetime | None
     now: datetime
+    held: bool = False  # kept in the journal until send --due hands it over
 
     @property
     def day(self) -> date:
@@ -245,13 +258,19 @@ def validate(env: Environment, request: SendRequest) -> Choice:
     sandbox = request.sandbox or backend.sandbox_default(env.config)
     backend.refuse_unsupported(sandbox=sandbox, scheduled=False)
     send_at = parse_at(request.at, now) if request.at else None
-    backend.refuse_unsupported(sandbox=False, scheduled=send_at is not None)
+    held = held_until(backend, send_at, now)
+    backend.refuse_unsupported(sandbox=False, scheduled=send_at is not None and not held)
+    if held and request.test_to:
+        raise InputError(
+            "a test send goes now: leave out --at with --test-to",
+            hint="schedule the send to the lists once the test looks right",
+        )
     if request.test_to and request.lists:
         raise InputError("give either --test-to or --list, not both",
                          hint="send the test first, then the real send")  # fmt: skip
     if not request.test_to and not request.lists:
         raise InputError("no list given: add --list NAME (or --test-to ADDRESS for a test)")
-    return Choice(backend, sandbox, send_at, now)
+    return Choice(backend, sandbox, send_at, now, held)
 
 
 def checked_issue(env: Environment, request: SendRequest, day: date) -> tuple[Issue, Path]:
@@ -377,7 +396,7 @@ def prepare_send(env: Environment, request: SendRequest) -> SendPlan:
     prior, seen = look_back_at(env, issue, sha, audience, choice.backend)
     warnings = [*ready.warnings, *audience.warnings, *seen]
     if request.link_check and audience.mode == "live":  # last: the slow part
-        warnings.extend(_check_links(issue, env.project, path, env.config))
+        warnings.extend(_check_links(env, issue, path, fresh=request.fresh_links))
     plan = _plan(env, request, choice, issue, audience, prior, sha, warnings)
     plan.backend_label, notes = choice.backend.describe(
         env.project, env.config, ready, mode=plan.mode, to_send=plan.to_send,
@@ -405,6 +424,7 @@ def _plan(
         variants=variants,
         suppressed=audience.suppressed,
         send_at=choice.send_at,
+        held=choice.held,
         previous=prior.previous,
         accepted_before=prior.accepted_before,
         uncertain_before=prior.uncertain_before,

@@ -23,6 +23,8 @@ class SendRequest:
     strict: bool = False  # refuse while a recipient-file problem may keep someone off
     #: Try every link of a live send first (the command does, unless --no-link-check).
     link_check: bool = False
+    #: Try every link again, not trusting the cache of good answers (a held send's hand-over).
+    fresh_links: bool = False
 
     @property
     def test(self) -> bool:

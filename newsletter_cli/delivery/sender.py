@@ -31,7 +31,7 @@ def run_send(
     if backend is None:
         backend = make_backend(plan.backend, project, env.config)
     with open_journal(project, env.config) as journal, journal.send_lock(plan.send_id):
-        context = open_send(journal, backend, plan)
+        context = open_send(journal, backend, plan, now=env.now().timestamp())
         try:
             result = deliver(
                 journal,
@@ -53,8 +53,13 @@ def run_send(
     return result
 
 
-def open_send(journal: JournalStore, backend: Backend, plan: SendPlan) -> SendContext:
-    """The send in the journal (new, or resumed), scheduled if asked, the suppressed noted."""
+def open_send(
+    journal: JournalStore, backend: Backend, plan: SendPlan, *, now: float | None = None
+) -> SendContext:
+    """The send in the journal (new, or resumed), scheduled if asked, the suppressed noted.
+
+    A send held in the journal is handed over: its held recipients queued, the time noted.
+    """
     record = journal.open_send(
         plan.send_id,
         issue=plan.issue.name,
@@ -65,7 +70,10 @@ def open_send(journal: JournalStore, backend: Backend, plan: SendPlan) -> SendCo
         subject=plan.subject,
         issue_sha=plan.issue_sha,
     )
-    if record.state == "cancelled":  # sent (or scheduled) anew
+    if record.held:
+        journal.move_all(plan.send_id, Status.QUEUED, among=[Status.HELD])
+        journal.update_send(plan.send_id, handed_over=now, hand_over_from=None, hold_note=None)
+    if record.state in ("cancelled", "held"):  # sent (or scheduled) anew, or handed over
         journal.update_send(plan.send_id, state="open")
     send_at = batch_id = None
     if plan.send_at is not None:
@@ -73,7 +81,8 @@ def open_send(journal: JournalStore, backend: Backend, plan: SendPlan) -> SendCo
         batch_id = record.batch_id
         if batch_id is None:
             batch_id = backend.schedule()
-        journal.update_send(plan.send_id, send_at=send_at, batch_id=batch_id, state="open")
+        journal.update_send(plan.send_id, send_at=send_at, batch_id=batch_id, state="open",
+                            handed_over=now)  # fmt: skip
     if plan.suppressed:
         journal.set_new(plan.send_id, [
             (Person(c.email, c.name, c.organisation, plan.lists_of.get(c.email, ())),

@@ -28,7 +28,7 @@ LONDON = ZoneInfo("Europe/London")
 PROBLEMS = (Status.FAILED, Status.UNCERTAIN, Status.SENDING, Status.INVALID, Status.QUEUED)
 #: Which row speaks for a person across the sends of an issue: the first in this order.
 _RANK = {s: i for i, s in enumerate((
-    Status.ACCEPTED, Status.UNCERTAIN, Status.SENDING, Status.FAILED, Status.QUEUED,
+    Status.ACCEPTED, Status.UNCERTAIN, Status.SENDING, Status.HELD, Status.FAILED, Status.QUEUED,
     Status.CANCELLED, Status.INVALID, Status.SUPPRESSED, Status.SKIPPED,
 ))}  # fmt: skip
 
@@ -51,8 +51,30 @@ def describe_state(
     now = time.time() if now is None else now
     if record.state == "cancelled":
         return "cancelled"
+    if record.held:
+        return held_state(record)
+    handed = ""
+    if record.handed_over is not None and record.send_at is not None:
+        handed = (f"scheduled for {london_time(record.send_at, weekday=True)}, "
+                  f"handed over at {london_time(record.handed_over)}")  # fmt: skip
     if record.send_at is not None and record.send_at > now:
-        return f"scheduled for {london_time(record.send_at, weekday=True)}"
+        return handed or f"scheduled for {london_time(record.send_at, weekday=True)}"
+    state = _progress(counts, running)
+    return f"{state} ({handed})" if handed else state
+
+
+def held_state(record: SendRecord) -> str:
+    """'held until Tuesday 7 October 2025, 9am (hand-over from Saturday 4 October, 9am)'."""
+    assert record.send_at is not None
+    text = f"held until {london_time(record.send_at, weekday=True)}"
+    if record.hand_over_from is not None and record.hand_over_from < record.send_at:
+        text += f" (hand-over from {london_time(record.hand_over_from, weekday=True)})"
+    if record.hold_note:
+        text += f"; not handed over: {record.hold_note}"
+    return text
+
+
+def _progress(counts: Counter[Status], running: bool) -> str:
     if running:
         return "running"
     left = counts.get(Status.QUEUED, 0) + counts.get(Status.FAILED, 0)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 RANK = {
     Status.QUEUED: 0, Status.SKIPPED: 1, Status.FAILED: 2, Status.CANCELLED: 2,
     Status.INVALID: 3, Status.SUPPRESSED: 3, Status.SENDING: 4, Status.UNCERTAIN: 5,
-    Status.ACCEPTED: 6,
+    Status.ACCEPTED: 6, Status.HELD: 2,
 }  # fmt: skip
 
 _INSERT_RECIPIENT = (
@@ -103,11 +103,12 @@ def _copy_send(
     result.recipients += len(rows)
     with target._tx(serialise=record.issue) as cur:
         cur.execute(
-            f"INSERT INTO sends ({SEND_COLUMNS}) VALUES ({', '.join('?' * 13)})"
+            f"INSERT INTO sends ({SEND_COLUMNS}) VALUES ({', '.join('?' * 17)})"
             " ON CONFLICT (id) DO NOTHING",
             (record.id, record.issue, json.dumps(list(record.lists)), record.mode,
              record.backend, record.subject, record.issue_sha, record.send_at, record.batch_id,
-             record.state, record.created, record.updated, int(record.delivers)),
+             record.state, record.created, record.updated, int(record.delivers),
+             record.hand_over_from, record.handed_over, record.hold_note, record.request),
         )  # fmt: skip
         result.new_sends += max(0, cur.rowcount)
         cur.execute("SELECT email, status FROM recipients WHERE send_id = ?", (record.id,))

@@ -29,9 +29,13 @@ CREATE TABLE IF NOT EXISTS sends (
     issue_sha TEXT NOT NULL,
     send_at BIGINT,                   -- unix time of a scheduled send
     batch_id TEXT,                    -- the service's id for a scheduled send
-    state TEXT NOT NULL DEFAULT 'open',    -- open | done | cancelled
+    state TEXT NOT NULL DEFAULT 'open',    -- held | open | done | cancelled
     created DOUBLE PRECISION NOT NULL,
-    updated DOUBLE PRECISION NOT NULL
+    updated DOUBLE PRECISION NOT NULL,
+    hand_over_from BIGINT,            -- a held send: unix time from which send --due hands it over
+    handed_over DOUBLE PRECISION,     -- when a scheduled send went to its backend
+    hold_note TEXT,                   -- why the last hand-over was refused (it stays held)
+    request TEXT                      -- JSON: how to plan a held send again at hand-over
 );
 CREATE INDEX IF NOT EXISTS sends_issue ON sends(issue);
 CREATE TABLE IF NOT EXISTS recipients (
@@ -67,6 +71,13 @@ UPGRADES: dict[int, list[str]] = {
         "CREATE INDEX IF NOT EXISTS sends_issue ON sends(issue)",
         "CREATE INDEX IF NOT EXISTS recipients_email ON recipients(email)",
         "CREATE TABLE IF NOT EXISTS journal_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ],
+    # Scheduling any time ahead: sends held in the journal until ``send --due`` hands them over.
+    2: [
+        "ALTER TABLE sends ADD COLUMN hand_over_from BIGINT",
+        "ALTER TABLE sends ADD COLUMN handed_over DOUBLE PRECISION",
+        "ALTER TABLE sends ADD COLUMN hold_note TEXT",
+        "ALTER TABLE sends ADD COLUMN request TEXT",
     ],
 }
 

@@ -167,7 +167,8 @@ class SqlJournal(IssueQueries):
         return send_record(rows[0]) if rows else None
 
     def update_send(self, send_id: str, **fields: object) -> None:
-        allowed = {"send_at", "batch_id", "state", "subject", "issue_sha"}
+        allowed = {"send_at", "batch_id", "state", "subject", "issue_sha", "hand_over_from",
+                   "handed_over", "hold_note", "request"}  # fmt: skip
         if not fields or set(fields) - allowed:
             raise ValueError(f"cannot update {sorted(set(fields) - allowed)}")
         sets = ", ".join(f"{name} = ?" for name in fields)
@@ -180,6 +181,15 @@ class SqlJournal(IssueQueries):
     def sends(self, issue: str | None = None) -> list[SendRecord]:
         where, params = ("WHERE issue = ?", (issue,)) if issue is not None else ("", ())
         rows = self._read(f"SELECT {SEND_COLUMNS} FROM sends {where} ORDER BY created, id", params)
+        return [send_record(row) for row in rows]
+
+    def held_sends(self, due_by: float | None = None) -> list[SendRecord]:
+        where, params = "WHERE state = 'held'", ()
+        if due_by is not None:
+            where, params = where + " AND hand_over_from <= ?", (due_by,)
+        rows = self._read(
+            f"SELECT {SEND_COLUMNS} FROM sends {where} ORDER BY send_at, created, id", params
+        )
         return [send_record(row) for row in rows]
 
     # -- recipients --------------------------------------------------------------------
@@ -228,6 +238,18 @@ class SqlJournal(IssueQueries):
                 f" updated = ? WHERE send_id = ? AND email = ?{guard}",
                 [(status.value, reason, bump, now, send_id, e, *extra) for e in emails],
             )
+
+    def move_all(
+        self, send_id: str, to: Status, *, among: Iterable[Status], reason: str | None = None
+    ) -> int:
+        guard, extra = status_guard(among)
+        with self._tx() as cur:
+            cur.execute(
+                "UPDATE recipients SET status = ?, reason = ?, updated = ?"
+                f" WHERE send_id = ?{guard}",
+                (to.value, reason, time.time(), send_id, *extra),
+            )
+            return max(0, cur.rowcount)
 
     def record(self, send_id: str, outcomes: Iterable[Outcome]) -> None:
         now = time.time()

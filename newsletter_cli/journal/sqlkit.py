@@ -12,7 +12,7 @@ from newsletter_cli.journal.store import RecipientRecord, SendRecord
 
 SEND_COLUMNS = (
     "id, issue, lists, mode, backend, subject, issue_sha, send_at, batch_id, state, created,"
-    " updated, delivers"
+    " updated, delivers, hand_over_from, handed_over, hold_note, request"
 )
 RECIPIENT_COLUMNS = (
     "r.email, r.status, r.message_id, r.reason, r.attempts, r.send_id, r.name, r.organisation,"
@@ -67,7 +67,8 @@ def send_record(row: tuple) -> SendRecord:
     return SendRecord(
         row[0], row[1], tuple(json.loads(row[2])), row[3], row[4], row[5], row[6],
         None if row[7] is None else int(row[7]), row[8], row[9], float(row[10]), float(row[11]),
-        bool(row[12]),
+        bool(row[12]), None if row[13] is None else int(row[13]),
+        None if row[14] is None else float(row[14]), row[15], row[16],
     )  # fmt: skip
 
 

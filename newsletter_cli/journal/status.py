@@ -21,13 +21,14 @@ class Status(StrEnum):
     INVALID = "invalid"  # an address no service would take; never sent
     CANCELLED = "cancelled"  # scheduled, then cancelled before it went
     SKIPPED = "skipped"  # another send of the same issue reached them; looked at again each run
+    HELD = "held"  # in a send held in the journal until its time (send --due hands it over)
 
 
 #: Statuses a new run sends to. UNCERTAIN only with ``--resend-uncertain``.
 SENDABLE = frozenset({Status.QUEUED, Status.FAILED, Status.CANCELLED})
-#: A person with one of these in a live send has (or may have) the issue: no other send
-#: of the same issue sends to them again (``--allow-repeat`` aside).
-HAS_IT = frozenset({Status.ACCEPTED, Status.UNCERTAIN, Status.SENDING})
+#: A person with one of these in a live send has (or may have, or is held to get) the issue:
+#: no other send of the same issue sends to them again (``--allow-repeat`` aside).
+HAS_IT = frozenset({Status.ACCEPTED, Status.UNCERTAIN, Status.SENDING, Status.HELD})
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from newsletter_cli.journal.status import Outcome, Status
 
 #: The journal layout this release writes. A journal without a version is from the first
 #: release (version 1) and is upgraded in place; a newer one is refused.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,20 @@ class SendRecord:
     issue_sha: str
     send_at: int | None
     batch_id: str | None
-    state: str  # open | done | cancelled
+    state: str  # held | open | done | cancelled
     created: float
     updated: float
     delivers: bool = True  # False for the outbox: nothing left the machine
+    #: A held send: the unix time from which ``send --due`` may hand it to its backend.
+    hand_over_from: int | None = None
+    handed_over: float | None = None  # when a scheduled send went to its backend
+    hold_note: str | None = None  # why the last hand-over was refused (the send stays held)
+    request: str | None = None  # JSON: how to plan a held send again at hand-over
+
+    @property
+    def held(self) -> bool:
+        """True while the send waits in the journal: nothing handed over yet."""
+        return self.state == "held"
 
 
 @dataclass(frozen=True)
@@ -119,11 +129,17 @@ class JournalStore(Protocol):
     def get_send(self, send_id: str) -> SendRecord | None: ...
 
     def update_send(self, send_id: str, **fields: object) -> None:
-        """Change send_at, batch_id, state, subject or issue_sha."""
+        """Change send_at, batch_id, state, subject, issue_sha or the hold's fields
+        (hand_over_from, handed_over, hold_note, request)."""
         ...
 
     def sends(self, issue: str | None = None) -> list[SendRecord]:
         """Every send (of one issue), oldest first."""
+        ...
+
+    def held_sends(self, due_by: float | None = None) -> list[SendRecord]:
+        """The sends held in the journal (those whose hand-over time is at or before unix
+        time ``due_by``), soonest first."""
         ...
 
     # -- recipients --------------------------------------------------------------------
@@ -157,6 +173,13 @@ class JournalStore(Protocol):
         """Atomically put a batch in flight. With ``issue``, anyone another live send of
         that issue has reached meanwhile is ``skipped`` instead (decided under a lock, so two
         concurrent sends of one issue never both take the same person)."""
+        ...
+
+    def move_all(
+        self, send_id: str, to: Status, *, among: Iterable[Status], reason: str | None = None
+    ) -> int:
+        """Move every recipient of the send with a status in ``among`` to ``to`` in one
+        commit (hold, release or cancel a held send); return how many moved."""
         ...
 
     def record(self, send_id: str, outcomes: Iterable[Outcome]) -> None:

@@ -164,10 +164,12 @@ def check_links(
     now: float | None = None,
     resolve: Resolver | None = None,
     config: Config | None = None,
+    fresh: bool = False,
 ) -> LinkReport:
     """Try every address in ``issue``'s email and web page; nothing here raises for a bad link.
 
-    ``resolve`` looks host names up (the system's resolver unless given).
+    ``resolve`` looks host names up (the system's resolver unless given); ``fresh`` tries
+    every link again, whatever the cache of good answers holds.
     """
     config = config or load_config(project)
     base = site_base(config)
@@ -185,7 +187,7 @@ def check_links(
             results[url] = check_published(url, base or "", folder)
         elif not re.match(r"^https?://", url, re.IGNORECASE):
             results[url] = LinkResult(url, "warning", NOT_TRIED, "other", how="none")
-        elif (cached := cache.get(url)) is not None:
+        elif not fresh and (cached := cache.get(url)) is not None:
             results[url] = cached
         else:
             remote.append(url)

@@ -85,3 +85,13 @@ def open_send(journal: Journal) -> Callable[..., str]:
 def invoke(invoke):
     """The CLI with --no-link-check on every send to lists (see tests/conftest.py)."""
     return without_link_check(invoke)
+
+
+@pytest.fixture
+def smtp_sink():
+    """aiosmtpd on 127.0.0.1, keeping every message it takes."""
+    from .smtp_sink import SmtpSink
+
+    server = SmtpSink().start()
+    yield server
+    server.stop()

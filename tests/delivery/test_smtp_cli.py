@@ -131,12 +131,12 @@ def test_config_mistakes_name_the_line(invoke, project_dir, body, line, words):
     assert "hunter2" not in result.output
 
 
-def test_smtp_cannot_schedule_or_sandbox(invoke, project_dir, sink):
+def test_smtp_holds_a_scheduled_send_and_has_no_sandbox(invoke, project_dir, sink):
     ready(project_dir)
     smtp_config(project_dir, local(sink.port))
     at = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--backend", "smtp", "--at",
                 in_hours(2))  # fmt: skip
-    assert at.exit_code == 2 and "the smtp backend cannot schedule a send (--at)" in at.output
+    assert at.exit_code == 0 and "Held in the journal" in at.output  # until send --due
     sandbox = invoke("send", SEPTEMBER, "--list", "dcs", "--yes", "--backend", "smtp", "--sandbox")
     assert sandbox.exit_code == 1 and "smtp backend has none" in sandbox.output
     assert not sink.messages

@@ -10,6 +10,7 @@ from newsletter_cli.journal import Person, SQLiteJournal
 from newsletter_cli.journal.migrate import migrate
 from newsletter_cli.journal.postgres import PostgresJournal
 from newsletter_cli.journal.status import Outcome, Status
+from newsletter_cli.journal.store import SCHEMA_VERSION
 from newsletter_cli.project import Project
 
 A, B, C, D = (f"{x}@example.org" for x in "abcd")
@@ -86,7 +87,7 @@ def test_migrate_then_send_from_the_shared_journal(invoke, project_dir, pg_url):
     shared.close()
     info = invoke("journal")
     assert f"Journal  {pg_url} (shared, PostgreSQL)" in info.output
-    assert "Schema   version 2" in info.output and "Sends    2" in info.output
+    assert f"Schema   version {SCHEMA_VERSION}" in info.output and "Sends    2" in info.output
 
 
 def test_migrate_says_what_is_wrong(invoke, project_dir, pg_url):

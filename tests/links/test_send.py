@@ -93,3 +93,23 @@ def test_a_redirect_to_a_file_blocks_a_live_send_and_opens_nothing(invoke, senda
             "address (only http: and https: are followed, not file:); not followed") in text
     assert "No such file" not in text and "Errno" not in text
     assert not (sendable.root / "outbox").exists()
+
+
+def test_a_held_send_whose_link_died_is_not_handed_over(invoke, sendable, server, clock):
+    from datetime import timedelta
+
+    path = sendable.root / ISSUE
+    path.write_text(path.read_text(encoding="utf-8").replace(f"{server.url}/missing", f"{server.url}/found"))
+    when = (clock.now() + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    held = invoke("send", ISSUE, "--list", "dcs", "--yes", "--at", when)
+    assert held.exit_code == 0 and "Held in the journal" in held.output, held.output
+    server.routes["/found"] = (404, 404, None)  # the booking page is taken down meanwhile
+    clock.advance(days=2)
+    due = invoke("send", "--due")
+    assert due.exit_code == 1, due.output
+    assert "1 link(s) do not work" in due.output and "it stays held" in due.output
+    assert not (sendable.root / "outbox").exists()
+    assert "not handed over: 1 link(s) do not work" in invoke("history").stdout
+    server.routes.clear()  # back again: the next run hands it over
+    assert invoke("send", "--due").exit_code == 0
+    assert list((sendable.root / "outbox").rglob("*.eml"))

@@ -108,3 +108,9 @@ def sent_to(project_dir: Path) -> set[str]:
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         found.update(a.addr_spec.lower() for a in message["To"].addresses)
     return found
+
+
+def use_smtp(project_dir: Path, port: int) -> None:
+    """newsletter.toml's [smtp]: the local sink, no TLS, no login."""
+    with open(project_dir / "newsletter.toml", "a", encoding="utf-8") as handle:
+        handle.write(f'\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n')

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from newsletter_cli.errors import DeliveryError, InputError, Refused
@@ -79,6 +80,10 @@ class Backend:
     delivers: ClassVar[bool] = True
     #: True when ``send_at`` (``--at``) is supported.
     can_schedule: ClassVar[bool] = False
+    #: How far ahead the service itself takes a scheduled send. A send further ahead (any
+    #: ``--at`` for a backend that cannot schedule) is held in the journal until then:
+    #: ``send --due`` hands it over once its time is this close (at the time, for none).
+    schedule_ahead: ClassVar[timedelta] = timedelta(0)
     #: True when the service has a sandbox mode (``--sandbox``: checked, not delivered).
     has_sandbox: ClassVar[bool] = False
     #: True when the service keeps an activity log that can settle uncertain recipients

@@ -35,6 +35,7 @@ import time
 import urllib.error
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from newsletter_cli.delivery.backends.base import (
@@ -109,6 +110,7 @@ class SendGridBackend(Backend):
     name = "sendgrid"
     max_batch = MAX_PERSONALIZATIONS
     can_schedule = True
+    schedule_ahead = timedelta(hours=72)  # SendGrid's limit for send_at
     has_sandbox = True
     has_activity = True
     accepted_by = "SendGrid"
