@@ -145,7 +145,9 @@ def _verdict(issue: Path, findings: list, html_bytes: int, *, links_tried: bool)
 
     errors = [f for f in findings if f.severity == "error"]
     todo = [f for f in errors if f.kind == "placeholder"]
-    summary = f"{len(errors)} errors, {len(findings) - len(errors)} warnings"
+    warnings = len(findings) - len(errors)
+    summary = (f"{len(errors)} error{'s' * (len(errors) != 1)}, "
+               f"{warnings} warning{'s' * (warnings != 1)}")  # fmt: skip
     untried = "" if links_tried else "; links not tried"
     if errors and len(todo) == len(errors):
         raise CheckFailed(

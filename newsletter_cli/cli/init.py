@@ -82,5 +82,5 @@ def init(
             console.print(f"      {escape(about)}")
     console.print(
         "Then put your details in newsletter.toml and your contacts in recipients/. "
-        "The README's 'Writing an issue' shows every block kind."
+        "The manual's 'Block kinds' page shows every kind."
     )

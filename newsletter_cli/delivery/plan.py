@@ -212,12 +212,12 @@ def _check_links(
             f"{len(report.errors)} link(s) do not work; nothing was sent (first: {first.message})",
             path=first.path or path,
             line=first.line,
-            hint=f"run 'newsletter check {path} --links' to see them all "
+            hint=f"run 'newsletter check {path}' to see them all "
             "(--no-link-check sends without trying the links)",
         )
     lines = [f"link: {w.message}" for w in report.warnings[:shown]]
     if len(report.warnings) > shown:
-        lines.append(f"... and {len(report.warnings) - shown} more: newsletter check --links")
+        lines.append(f"... and {len(report.warnings) - shown} more: newsletter check ISSUE")
     return lines
 
 

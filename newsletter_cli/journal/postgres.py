@@ -178,7 +178,7 @@ class PostgresJournal(SqlJournal):
                 f"the shared journal refused this role: {first_line(exc)}",
                 path=self.where,
                 hint="the team shares one role that owns the database (or has CREATE on it "
-                "and on its public schema); see 'Working as a team' in the README",
+                "and on its public schema); see 'Working as a team' in the manual",
             ) from None
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise DeliveryError(

@@ -1,4 +1,4 @@
-"""`newsletter check --links`: try every address in an issue's email and web page.
+"""`newsletter check` and a live send: try every address in an issue's email and web page.
 
 :mod:`newsletter_cli.render.links` finds the addresses and where each comes from,
 :mod:`.probe` tries one over HTTP, :mod:`.cache` remembers good answers for a day, and

@@ -1,4 +1,4 @@
-"""`newsletter check ISSUE --links`: every address in the email and the web page, tried.
+"""`newsletter check ISSUE` (and a live send): every address in the email and the web page, tried.
 
 Links into the web edition (the page, its .ics files, images, feed) are looked up
 in the published folder when ``site/`` is on this machine, and over HTTP when it

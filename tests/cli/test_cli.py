@@ -128,3 +128,14 @@ def test_version_outside_any_newsletter_folder(runner, outside_dir, monkeypatch)
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0, result.output
     assert "SendGrid key:" in result.output and "SMTP" not in result.output
+
+
+def test_check_counts_one_warning_in_the_singular(tmp_path, capsys):
+    """'1 warning', not '1 warnings': the verdict reads as a sentence."""
+    from newsletter_cli.cli.build import _verdict
+    from newsletter_cli.findings import Finding
+
+    _verdict(tmp_path / "x.yaml", [Finding("warning", "preheader is long")], 51_000,
+             links_tried=True)  # fmt: skip
+    summary = " ".join(capsys.readouterr().out.split())
+    assert "ready to send (0 errors, 1 warning, HTML 50 KB)" in summary, summary
