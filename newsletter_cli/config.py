@@ -34,12 +34,20 @@ from newsletter_cli.urls import url_problem
 _EMAIL = re.compile(r'^[^@\s<>,;:"()\[\]\\]+@[^@\s<>,;:"()\[\]\\]+\.[^@\s<>,;:"()\[\]\\]+$')
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _HTTPS = re.compile(r"^https://[^/\s?#]+(/\S*)?$", re.IGNORECASE)
+_FULL_ADDRESS = re.compile(r"^https?://[^/\s]+(/\S*)?$")
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")  # browsers drop these inside an address
 #: Hosts an unencrypted SMTP connection may go to (a relay or a test server on this machine).
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _TENANT_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9-]+)*$")
 SECRET_KEYS = {"api_key", "apikey", "sendgrid_api_key", "key", "token", "password"}
+
+
+def _full_address(value: str | None, example: str) -> str | None:
+    """``value`` if it is a whole http(s) address (or None); else the fix, with ``example``."""
+    if value is not None and not _FULL_ADDRESS.match(value):
+        raise ValueError(f"write the full address, e.g. {example}")
+    return value
 
 
 class _Section(BaseModel):
@@ -64,9 +72,7 @@ class Sender(_Section):
     @field_validator("privacy_url")
     @classmethod
     def _privacy_page(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
-            raise ValueError("write the full address, e.g. https://www.example.org/privacy")
-        return value
+        return _full_address(value, "https://www.example.org/privacy")
 
     @field_validator("logo")
     @classmethod
@@ -127,9 +133,7 @@ class Site(_Section):
     @field_validator("base_url")
     @classmethod
     def _absolute(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
-            raise ValueError("write the full address, e.g. https://updates.example.org/news/")
-        return value
+        return _full_address(value, "https://updates.example.org/news/")
 
     @field_validator("view_online_url")
     @classmethod

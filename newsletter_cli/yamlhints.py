@@ -10,6 +10,7 @@ quote, indentation that does not line up, text starting with a character YAML re
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 #: Characters that cannot start unquoted text, and what YAML takes them for.
@@ -75,8 +76,20 @@ SILENT_START = "&!"
 def reserved_start(text: str) -> tuple[str, int] | None:
     """(message with the fix, line) for the first value that starts with & or ! unquoted;
     None when there is none. Text blocks (after ``|`` or ``>``) and comments are skipped."""
+    for number, source, value in _values(text.splitlines()):
+        if value[:1] in SILENT_START and value and not _anchor_in_use(value, text):
+            return _quote_it(value[0], source), number
+    return None
+
+
+def _values(lines: list[str]) -> Iterator[tuple[int, str, str]]:
+    """(1-based line, line, its value) for each line outside text blocks.
+
+    A line that opens a text block (value ``|`` or ``>``) is not given; nor are the lines
+    of the block, which are just text.
+    """
     block_indent: int | None = None
-    for number, source in enumerate(text.splitlines(), start=1):
+    for number, source in enumerate(lines, start=1):
         indent = len(source) - len(source.lstrip(" "))
         if block_indent is not None:
             if not source.strip() or indent > block_indent:
@@ -86,9 +99,8 @@ def reserved_start(text: str) -> tuple[str, int] | None:
         value = match[3] if match else ""
         if re.fullmatch(r"[|>][-+0-9]*", value):
             block_indent = indent
-        elif value[:1] in SILENT_START and value and not _anchor_in_use(value, text):
-            return _quote_it(value[0], source), number
-    return None
+        else:
+            yield number, source, value
 
 
 def _anchor_in_use(value: str, text: str) -> bool:
@@ -135,18 +147,8 @@ def _unclosed_before(lines: list[str], line: int | None) -> int | None:
 
     Lines of a text block (after ``|`` or ``>``) are skipped: quotes there are just text.
     """
-    block_indent: int | None = None
-    for number, source in enumerate(lines[: (line or 1) - 1], start=1):
-        indent = len(source) - len(source.lstrip(" "))
-        if block_indent is not None:
-            if not source.strip() or indent > block_indent:
-                continue
-            block_indent = None
-        match = _KEY_VALUE.match(source) or re.match(r"^(\s*-\s+)()(.*?)\s*(#.*)?$", source)
-        value = match[3] if match else ""
-        if re.fullmatch(r"[|>][-+0-9]*", value):
-            block_indent = indent
-        elif value.startswith('"') and not re.search(r'(?<!\\)"$', value[1:]):
+    for number, _source, value in _values(lines[: (line or 1) - 1]):
+        if value.startswith('"') and not re.search(r'(?<!\\)"$', value[1:]):
             return number
     return None
 

@@ -24,11 +24,11 @@ from newsletter_cli.delivery.backends.base import (
     Readiness,
     SendContext,
     Status,
+    message_bytes,
 )
-from newsletter_cli.delivery.message import Letterhead, personal_message
+from newsletter_cli.delivery.message import Letterhead
 from newsletter_cli.errors import DeliveryError
 from newsletter_cli.headertext import UnsafeHeader
-from newsletter_cli.mime import wire_bytes
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
 
@@ -93,7 +93,7 @@ class OutboxBackend(Backend):
         for contact in contacts:
             path = target / file_name(contact.email)
             try:
-                self._write(path, wire_bytes(self.message(email, contact, context)))
+                self._write(path, message_bytes(email, contact, self.letterhead, context))
             except OSError as exc:
                 result.outcomes.append(
                     Outcome(contact.email, Status.FAILED, reason=f"{path}: {exc.strerror}")
@@ -109,12 +109,6 @@ class OutboxBackend(Backend):
             if context.report is not None:
                 context.report([written])  # progress moves with every message
         return result
-
-    def message(self, email: RenderedEmail, contact: Contact, context: SendContext):
-        """The complete message for one recipient (the same bytes SMTP would send)."""
-        return personal_message(
-            email, contact, self.letterhead, issue_name=context.issue_name, send_id=context.send_id
-        )
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:

@@ -38,8 +38,9 @@ from newsletter_cli.delivery.backends.base import (
     Readiness,
     SendContext,
     Status,
+    message_bytes,
 )
-from newsletter_cli.delivery.message import Letterhead, personal_message
+from newsletter_cli.delivery.message import Letterhead
 from newsletter_cli.delivery.microsoft365 import xoauth2
 from newsletter_cli.delivery.retry import Backoff
 from newsletter_cli.delivery.smtp_limits import DAY, DailyQuota, Pacer
@@ -53,7 +54,6 @@ from newsletter_cli.delivery.smtp_settings import (
 from newsletter_cli.errors import AuthError, ConfigError, DeliveryError, NewsletterError
 from newsletter_cli.headertext import UnsafeHeader
 from newsletter_cli.journal import existing_journal
-from newsletter_cli.mime import wire_bytes
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
 
@@ -248,12 +248,7 @@ class SmtpBackend(Backend):
 
     def payload(self, email: RenderedEmail, contact: Contact, context: SendContext) -> bytes:
         """The message on the wire (the outbox's bytes), dot-stuffed and ended for DATA."""
-        raw = wire_bytes(
-            personal_message(
-                email, contact, self.letterhead, issue_name=context.issue_name,
-                send_id=context.send_id,
-            )
-        )
+        raw = message_bytes(email, contact, self.letterhead, context)
         if not raw.endswith(b"\r\n"):
             raw += b"\r\n"
         return _LEADING_DOT.sub(b"..", raw) + b".\r\n"
