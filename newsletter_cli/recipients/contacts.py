@@ -107,7 +107,8 @@ def require_email_column(table: Table | SheetTable, columns: dict[str, int]) -> 
             f"the first row must be a header with an 'email' column (found: {seen})",
             path=table.shown,
             line=table.header_line,
-            hint="columns: email, name, organisation, role, tags (see 'Recipients and lists' in the manual)",
+            hint="columns: email, name, organisation, role, tags "
+            "(see 'Recipients and lists' in the manual)",
         )
 
 

@@ -90,7 +90,8 @@ def read_lists_file(path: Path, shown: str, known_tags: Iterable[str] = ()) -> L
         raise InputError(
             "no lists file",
             path=shown,
-            hint="create it to name your lists, e.g. 'dcs: {tags: [dcs]}' (see 'Recipients and lists' in the manual)",
+            hint="create it to name your lists, e.g. 'dcs: {tags: [dcs]}' "
+            "(see 'Recipients and lists' in the manual)",
         )
     try:
         data = load_yaml(path)

@@ -229,7 +229,8 @@ def _read_sheet(worksheet, path: Path, shown: str) -> SheetTable | None:
             f"{HEADER_SEARCH_ROWS} rows",
             path=shown,
             line=SheetRow(numbers[0], sheet),
-            hint="columns: email, name, organisation, role, tags (see 'Recipients and lists' in the manual)",
+            hint="columns: email, name, organisation, role, tags "
+            "(see 'Recipients and lists' in the manual)",
         )
     bottom = max([r2 for c1, r1, c2, r2 in merges if r1 == header_at] + [header_at])
     header = _header(rows, header_at, bottom)
