@@ -101,19 +101,27 @@ def wire_bytes(message: EmailMessage) -> bytes:
     those headers and the blank line that ends them.
     """
     raw = message.as_bytes(policy=POLICY)
-    block = []
-    for name, value in message.raw_items():
-        folded = POLICY.fold_binary(name, value)
-        if not _ONE_HEADER.fullmatch(folded):
-            first = folded.split(b"\r\n")[1:2] or [b""]
-            stray = first[0].split(b":", 1)[0].decode("ascii", "replace")
-            raise UnsafeHeader(
-                f"the {name} header would not stay on its line (a stray line: {stray[:40]!r})"
-            )
-        block.append(folded)
+    block = [one_line(name, POLICY.fold_binary(name, value)) for name, value in message.raw_items()]
     if not raw.startswith(b"".join(block) + b"\r\n"):
         raise UnsafeHeader("the message's headers would not be the ones written")
     return raw
+
+
+def one_line(name: str, folded: bytes) -> bytes:
+    """``folded`` (one header as written), or UnsafeHeader unless it is one logical line."""
+    if not _ONE_HEADER.fullmatch(folded):
+        first = folded.split(b"\r\n")[1:2] or [b""]
+        stray = first[0].split(b":", 1)[0].decode("ascii", "replace")
+        raise UnsafeHeader(
+            f"the {name} header would not stay on its line (a stray line: {stray[:40]!r})"
+        )
+    return folded
+
+
+def folded_header(name: str, value: str | Address) -> bytes:
+    """One header as :func:`wire_bytes` writes it (the email package folds it), checked."""
+    stored = POLICY.header_store_parse(name, value)[1]
+    return one_line(name, POLICY.fold_binary(name, stored))
 
 
 def compose(

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from newsletter_cli.delivery.base import BatchResult, Outcome, SendContext, Status
 from newsletter_cli.delivery.message import Letterhead, personal_message
+from newsletter_cli.delivery.personalise import PersonalMessages
 from newsletter_cli.errors import DeliveryError
 from newsletter_cli.headertext import UnsafeHeader
-from newsletter_cli.mime import wire_bytes
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
 
@@ -61,10 +61,11 @@ class OutboxBackend:
                 f"cannot create the outbox folder: {exc.strerror}", path=target
             ) from None
         result = BatchResult(requests=len(contacts))
+        messages = PersonalMessages(self.letterhead, context.issue_name, context.send_id)
         for contact in contacts:
             path = target / file_name(contact.email)
             try:
-                self._write(path, wire_bytes(self.message(email, contact, context)))
+                self._write(path, messages.wire(email, contact))
             except OSError as exc:
                 result.outcomes.append(
                     Outcome(contact.email, Status.FAILED, reason=f"{path}: {exc.strerror}")

@@ -30,12 +30,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from newsletter_cli.delivery.base import BatchResult, Outcome, SendContext, Status
-from newsletter_cli.delivery.message import Letterhead, personal_message
+from newsletter_cli.delivery.message import Letterhead
+from newsletter_cli.delivery.personalise import PersonalMessages
 from newsletter_cli.delivery.smtp_limits import DailyQuota, Pacer
 from newsletter_cli.delivery.smtp_settings import PASSWORD_ENV, SmtpServer
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.headertext import UnsafeHeader
-from newsletter_cli.mime import wire_bytes
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
 
@@ -122,6 +122,7 @@ class SmtpBackend:
         self.pacer = Pacer(server.messages_per_minute, clock=clock, sleep=sleep)
         self.quota = DailyQuota(server.recipients_per_day, sent_since, clock=clock)
         self._smtp: smtplib.SMTP | None = None
+        self._messages: PersonalMessages | None = None
         self._reused = False
         self._refused_in_a_row = 0
         self.connections = 0
@@ -175,12 +176,13 @@ class SmtpBackend:
 
     def payload(self, email: RenderedEmail, contact: Contact, context: SendContext) -> bytes:
         """The message on the wire (the outbox's bytes), dot-stuffed and ended for DATA."""
-        raw = wire_bytes(
-            personal_message(
-                email, contact, self.letterhead, issue_name=context.issue_name,
-                send_id=context.send_id,
-            )
-        )
+        messages = self._messages
+        if messages is None or (messages.issue_name, messages.send_id) != (
+            context.issue_name, context.send_id,
+        ):  # fmt: skip
+            messages = PersonalMessages(self.letterhead, context.issue_name, context.send_id)
+            self._messages = messages
+        raw = messages.wire(email, contact)  # each version built once, filled per person
         if not raw.endswith(b"\r\n"):
             raw += b"\r\n"
         return _LEADING_DOT.sub(b"..", raw) + b".\r\n"
