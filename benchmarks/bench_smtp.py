@@ -90,8 +90,8 @@ def mailmerge_files(folder: Path, count: int) -> list[str]:
         writer.writerow(["email", "name", "first_name", "organisation", "role",
                          "unsubscribe_url"])  # fmt: skip
         for contact in contacts(count):
-            writer.writerow([*contact.fields().values(),
-                             unsubscribe_mailto("replies@example.org", contact.email)])
+            link = unsubscribe_mailto("replies@example.org", contact.email)
+            writer.writerow([*contact.fields().values(), link])
     return ["--template", str(folder / "template.txt"), "--database", str(folder / "database.csv"),
             "--config", str(folder / "server.conf")]  # fmt: skip
 

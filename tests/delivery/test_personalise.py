@@ -92,9 +92,7 @@ def test_a_carriage_return_falls_back_to_building_from_scratch():
     )
 
 
-@pytest.mark.parametrize(
-    "subject", ["Hi %first_name%", "Hi %name%"], ids=["first-name", "name"]
-)
+@pytest.mark.parametrize("subject", ["Hi %first_name%", "Hi %name%"], ids=["first-name", "name"])
 def test_a_name_that_would_add_a_header_is_refused_per_message(subject):
     rendered = RenderedEmail(subject, "pre", HTML, TEXT, "2025-09")
     messages = PersonalMessages(LETTERHEAD, "2025-09", "s-1")
