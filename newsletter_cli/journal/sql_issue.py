@@ -63,7 +63,7 @@ class IssueQueries:
         wanted = [s.value for s in among]
         claim = Claim()
         with self._tx(serialise=issue) as cur:
-            if issue is not None:
+            if issue is not None and _any_other_send(cur, issue, send_id, delivering):
                 for chunk in chunks(emails):
                     cur.execute(*_among(chunk, issue, send_id, delivering))
                     for email, other in cur.fetchall():
@@ -77,11 +77,14 @@ class IssueQueries:
                 [(Status.SENDING.value, batch, now, now, send_id, e, *extra)
                  for e in emails if e not in claim.skipped],
             )  # fmt: skip
-            cur.execute(
-                "SELECT email FROM recipients WHERE send_id = ? AND batch = ? AND status = ?",
-                (send_id, batch, Status.SENDING.value),
-            )
-            sending = {e for (e,) in cur.fetchall()}
+            sending: set[str] = set()
+            for chunk in chunks(emails):  # by address: the send's other rows never read
+                cur.execute(
+                    "SELECT email FROM recipients WHERE send_id = ?"
+                    f" AND email IN ({marks(len(chunk))}) AND batch = ? AND status = ?",
+                    (send_id, *chunk, batch, Status.SENDING.value),
+                )
+                sending.update(e for (e,) in cur.fetchall())
         claim.sending = [e for e in emails if e in sending]
         return claim
 
@@ -130,6 +133,17 @@ def _other_live_sends(delivering: bool) -> str:
     that count as having reached someone: live sends of the issue, other than this one."""
     clause = " AND s.issue = ? AND s.mode = 'live' AND s.id <> ?"
     return clause + (" AND s.delivers = 1" if delivering else "")
+
+
+def _any_other_send(cur: Cursor, issue: str, send_id: str, delivering: bool) -> bool:
+    """Whether another live send of ``issue`` exists (else nobody can have been reached by
+    one: under the issue's lock, no send can start reaching people meanwhile)."""
+    cur.execute(
+        "SELECT 1 FROM sends s WHERE s.id IS NOT NULL" + _other_live_sends(delivering)
+        + " LIMIT 1",
+        (issue, send_id),
+    )  # fmt: skip
+    return cur.fetchone() is not None
 
 
 def _among(
