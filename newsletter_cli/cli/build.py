@@ -36,8 +36,7 @@ def build(
 
     Example: newsletter build issues/2025-09-regional-update.yaml --list dcs
     """
-    from newsletter_cli.build import build_issue
-    from newsletter_cli.checks import GMAIL_CLIP_BYTES
+    from newsletter_cli.build import GMAIL_CLIP_BYTES, build_issue
 
     result = build_issue(issue, Project.find(), out=out, list_name=list_name)
     audience = f" for list {result.list_name}" if result.list_name else ""
