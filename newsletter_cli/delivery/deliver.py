@@ -132,6 +132,10 @@ def deliver(
     requests = 0
     stopped: NewsletterError | None = None
     uncertain_in_a_row = 0
+    #: Outcomes not yet committed: recorded with the next claim (one commit a message for
+    #: SMTP), or at the end. Only the batch just answered waits, so a crash leaves it in
+    #: flight (uncertain) as before, and at most one batch.
+    pending: list[Outcome] = []
     try:
         for email, contacts in work:
             for start in range(0, len(contacts), size):
@@ -139,8 +143,9 @@ def deliver(
                 batch_no += 1
                 claim = journal.claim(
                     send_id, [c.email for c in batch], among=sendable, batch=batch_no,
-                    issue=issue, delivering=backend.delivers,
+                    issue=issue, delivering=backend.delivers, record=pending,
                 )  # fmt: skip
+                pending = []
                 this_run[Status.SKIPPED] += len(claim.skipped)
                 skipped_by.update(claim.skipped.values())
                 progress.begin(len(batch))
@@ -154,6 +159,7 @@ def deliver(
                 numbered = replace(context, batch=batch_no, report=reporter)
                 result = _send_one_batch(journal, backend, numbered, email, batch, reporter,
                                          this_run)  # fmt: skip
+                pending = _unrecorded(result.outcomes, reporter)
                 progress.end()
                 requests += result.requests
                 if result.outcomes and all(o.status is Status.UNCERTAIN for o in result.outcomes):
@@ -172,6 +178,9 @@ def deliver(
                 break
     except KeyboardInterrupt:
         stopped = Interrupted("the send was interrupted (Ctrl-C)")
+    finally:
+        if pending:
+            journal.record(send_id, pending)
     totals = journal.counts(send_id)
     if stopped is None and not any(totals.get(s, 0) for s in SENDABLE | {Status.UNCERTAIN}):
         journal.update_send(send_id, state="done")
@@ -241,7 +250,7 @@ def _send_one_batch(
     reporter: _Reporter,
     this_run: Counter[Status],
 ) -> BatchResult:
-    """Send a batch already marked in flight; record what came back. Commit at each step."""
+    """Send a batch already marked in flight; what came back is for the caller to record."""
     emails = [c.email for c in batch]
     try:
         result = backend.send_batch(email, batch, context)
@@ -267,10 +276,7 @@ def _send_one_batch(
         for e in emails
         if e not in answered
     ]
-    result.outcomes += missing
-    unrecorded = _unrecorded(result.outcomes, reporter)
-    if unrecorded:
-        journal.record(context.send_id, unrecorded)
+    result.outcomes += missing  # recorded by the caller (with its next claim)
     this_run.update(o.status for o in result.outcomes)
     return result
 

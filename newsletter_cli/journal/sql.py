@@ -233,14 +233,17 @@ class SqlJournal(IssueQueries):
             )
 
     def record(self, send_id: str, outcomes: Iterable[Outcome]) -> None:
-        now = time.time()
         with self._tx() as cur:
-            cur.executemany(
-                "UPDATE recipients SET status = ?, message_id = ?, reason = ?, updated = ?"
-                " WHERE send_id = ? AND email = ?",
-                [(o.status.value, o.message_id, o.reason, now, send_id, o.email)
-                 for o in outcomes],
-            )  # fmt: skip
+            self._record(cur, send_id, outcomes)
+
+    @staticmethod
+    def _record(cur: Cursor, send_id: str, outcomes: Iterable[Outcome]) -> None:
+        now = time.time()
+        cur.executemany(
+            "UPDATE recipients SET status = ?, message_id = ?, reason = ?, updated = ?"
+            " WHERE send_id = ? AND email = ?",
+            [(o.status.value, o.message_id, o.reason, now, send_id, o.email) for o in outcomes],
+        )
 
     def recover_in_flight(self, send_id: str) -> int:
         with self._tx() as cur:

@@ -15,7 +15,7 @@ from newsletter_cli.journal.sqlkit import (
     recipient_record,
     status_guard,
 )
-from newsletter_cli.journal.status import Status
+from newsletter_cli.journal.status import Outcome, Status
 from newsletter_cli.journal.store import Claim, RecipientRecord
 
 
@@ -57,12 +57,14 @@ class IssueQueries:
 
     def claim(
         self, send_id: str, emails: Iterable[str], *, among: Iterable[Status], batch: int,
-        issue: str | None = None, delivering: bool = True,
+        issue: str | None = None, delivering: bool = True, record: Sequence[Outcome] = (),
     ) -> Claim:  # fmt: skip
         emails = list(emails)
         wanted = [s.value for s in among]
         claim = Claim()
         with self._tx(serialise=issue) as cur:
+            if record:  # the batch before, in the same commit
+                self._record(cur, send_id, record)
             if issue is not None and _any_other_send(cur, issue, send_id, delivering):
                 for chunk in chunks(emails):
                     cur.execute(*_among(chunk, issue, send_id, delivering))
