@@ -36,6 +36,11 @@ URL_HEADERS = frozenset({"list-unsubscribe"})
 _HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 #: One header, folded: printable ASCII lines, each after the first starting with space or tab.
 _ONE_HEADER = re.compile(rb"[!-9;-~]+:[ \t!-~]*(?:\r\n[ \t][ \t!-~]*)*\r\n")
+#: A display name the email package writes unquoted and unencoded: words between single spaces.
+_PLAIN_NAME = re.compile(r"(?:[A-Za-z0-9'_-]+(?: [A-Za-z0-9'_-]+)*)?")
+#: An address it writes as is: dot-separated words each side of the @.
+_WORD = r"[A-Za-z0-9_+-]+"
+_PLAIN_ADDRESS = re.compile(rf"{_WORD}(?:\.{_WORD})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 #: Characters an address in a header must not hold (they would start another address).
 _ADDRESS_UNSAFE = re.compile(r'[\s<>,;:"()\\\[\]]')
 
@@ -120,8 +125,25 @@ def one_line(name: str, folded: bytes) -> bytes:
 
 def folded_header(name: str, value: str | Address) -> bytes:
     """One header as :func:`wire_bytes` writes it (the email package folds it), checked."""
+    if isinstance(value, str) and name.lower() in URL_HEADERS and value.isascii():
+        return one_line(name, POLICY.fold_binary(name, value))  # as written: no parsing
+    if isinstance(value, Address) and _plain_mailbox(name, value):
+        text = f"{name}: {value.display_name} <{value.addr_spec}>" if value.display_name else (
+            f"{name}: {value.addr_spec}"
+        )  # fmt: skip
+        return one_line(name, text.encode("ascii") + b"\r\n")
     stored = POLICY.header_store_parse(name, value)[1]
     return one_line(name, POLICY.fold_binary(name, stored))
+
+
+def _plain_mailbox(name: str, address: Address) -> bool:
+    """True when the email package would write ``address`` as is, on one short line: ASCII
+    words (RFC 5322 atoms) for the name, a plain address, and no folding needed."""
+    return (
+        _PLAIN_NAME.fullmatch(address.display_name) is not None
+        and _PLAIN_ADDRESS.fullmatch(address.addr_spec) is not None
+        and len(name) + len(address.display_name) + len(address.addr_spec) + 5 <= MAX_LINE
+    )
 
 
 def compose(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import email
 from email import policy
+from email.headerregistry import Address
 
 import pytest
 
 from newsletter_cli.delivery.message import Letterhead, personal_message
 from newsletter_cli.delivery.personalise import MessageTemplate, PersonalMessages
 from newsletter_cli.headertext import UnsafeHeader
-from newsletter_cli.mime import MAX_LINE, wire_bytes
+from newsletter_cli.mime import MAX_LINE, POLICY, folded_header, wire_bytes
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
 
@@ -116,3 +117,25 @@ def test_a_template_refuses_headers_it_was_not_built_with():
     with pytest.raises(ValueError):
         template.fill(to="b@example.org", to_name="B", fields={}, unsubscribe_url="u",
                       headers={"X-Two": "2"})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", "Ann", "O'Brien Ann", "Anne-Marie Smith_Jones", "A" * 30, "A" * 31, "A" * 32,
+     "Ann " * 12, "Dr. Ann Smith", "Zoë Smith", "Smith (Council)", "Ann  Smith", " Ann"],
+)  # fmt: skip
+@pytest.mark.parametrize("address", ["ann@example.org", "a.b+c@mail.council.example.org"])
+def test_a_plain_to_header_is_written_as_the_email_package_writes_it(name, address):
+    value = Address(name, addr_spec=address)
+    expected = POLICY.fold_binary("To", POLICY.header_store_parse("To", value)[1])
+    assert folded_header("To", value) == expected
+
+
+@pytest.mark.parametrize("urls", [1, 2, 6])
+def test_a_url_header_is_written_as_the_email_package_writes_it(urls):
+    value = ", ".join(f"<https://u.example.org/unsubscribe/{i}?e=ann%40example.org>"
+                      for i in range(urls))  # fmt: skip
+    stored = POLICY.header_store_parse("List-Unsubscribe", value)[1]
+    assert folded_header("List-Unsubscribe", value) == POLICY.fold_binary(
+        "List-Unsubscribe", stored
+    )
