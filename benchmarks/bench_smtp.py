@@ -4,7 +4,8 @@ A local aiosmtpd server on 127.0.0.1 takes every message (it counts them and kee
 nothing). Each run is a child process, so its peak memory is its own:
 
 - ``newsletter``: :func:`deliver` with the SMTP backend, one message per recipient
-  (the outbox's bytes), the journal committed before and after each message;
+  (the outbox's bytes, each version built once and filled in per recipient), one journal
+  commit per message (the recipient put in flight, with the previous one's outcome);
 - ``mailmerge``: mailmerge 2.3.0 (awdeorio) sending the same HTML (its fastest form: one
   text/html part; with a text part too it parses each message's HTML with html5lib, three
   times slower), tokens turned into Jinja2 fields, one row per recipient in its CSV (timed
@@ -15,17 +16,21 @@ nothing). Each run is a child process, so its peak memory is its own:
 mailmerge is installed in a venv of its own, never the project's; say where:
 
     python3 -m venv /tmp/mailmerge && /tmp/mailmerge/bin/pip install mailmerge==2.3.0
-    MAILMERGE=/tmp/mailmerge/bin/mailmerge .venv/bin/python benchmarks/bench_smtp.py 2000
+    export MAILMERGE=/tmp/mailmerge/bin/mailmerge
+    .venv/bin/python benchmarks/bench_smtp.py 2000 --repeats 3
 
-Without MAILMERGE the mailmerge run is left out. The default size is 2,000.
+Without MAILMERGE the mailmerge run is left out. The default size is 2,000; the kinds
+alternate, and the medians of the runs are shown (the machine may be shared).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -180,51 +185,76 @@ class Counting:
         return f"250 2.0.0 Ok: queued as B{self.messages:06d}"
 
 
-def main(sizes: list[int]) -> None:
+def run_one(kind: str, count: int, mailmerge: str | None) -> dict:
+    """One run of ``kind`` against a fresh server; its figures, the server's CPU among them."""
     from aiosmtpd.controller import Controller
 
     from tests.delivery.smtp_sink import free_port
 
+    handler = Counting()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    server_cpu = time.process_time()  # the server's thread: this process waits meanwhile
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            if kind == "mailmerge":
+                figures = run_mailmerge(mailmerge, count, controller.port, folder)
+            else:
+                out = subprocess.run(
+                    [sys.executable, __file__, "--child", kind, str(count),
+                     str(controller.port), folder],
+                    capture_output=True, text=True, check=True, cwd=ROOT,
+                )  # fmt: skip
+                figures = json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        server_cpu = time.process_time() - server_cpu
+        controller.stop()
+    assert handler.messages == count and len(handler.recipients) == count
+    assert figures["accepted"] == count
+    return {**figures, "server_cpu": server_cpu, "kb": handler.bytes / count / 1024}
+
+
+def main(sizes: list[int], repeats: int) -> None:
     mailmerge = os.environ.get("MAILMERGE")
+    kinds = [k for k in KINDS if k != "mailmerge" or mailmerge]
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-          f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
+          f"load {os.getloadavg()[0]:.1f}; {repeats} alternating run(s) each, medians")  # fmt: skip
     if not mailmerge:
         print("mailmerge left out: set MAILMERGE to its command (see this script's docstring)")
     for count in sizes:
-        for kind in KINDS:
-            if kind == "mailmerge" and not mailmerge:
-                continue
-            handler = Counting()
-            controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-            controller.start()
-            server_cpu = time.process_time()  # the server's thread: this process waits meanwhile
-            try:
-                with tempfile.TemporaryDirectory() as folder:
-                    if kind == "mailmerge":
-                        figures = run_mailmerge(mailmerge, count, controller.port, folder)
-                    else:
-                        out = subprocess.run(
-                            [sys.executable, __file__, "--child", kind, str(count),
-                             str(controller.port), folder],
-                            capture_output=True, text=True, check=True, cwd=ROOT,
-                        )  # fmt: skip
-                        figures = json.loads(out.stdout.strip().splitlines()[-1])
-            finally:
-                server_cpu = time.process_time() - server_cpu
-                controller.stop()
-            assert handler.messages == count and len(handler.recipients) == count
-            assert figures["accepted"] == count
+        runs: dict[str, list[dict]] = {kind: [] for kind in kinds}
+        for _ in range(repeats):  # alternating, so every kind sees the same machine load
+            for kind in kinds:
+                runs[kind].append(run_one(kind, count, mailmerge))
+        median = {kind: {key: statistics.median(r[key] for r in found)
+                         for key in ("seconds", "cpu_seconds", "server_cpu")}
+                  for kind, found in runs.items()}  # fmt: skip
+        for kind, found in runs.items():
+            figures, m = found[0], median[kind]
+            each = ", ".join(f"{r['seconds']:.1f}" for r in found)
             print(
-                f"{kind:>13}: {count:,} recipients in {figures['seconds']:.1f} s "
-                f"({figures['per_second']:,} messages/s, CPU {figures['cpu_seconds']:.1f} s), "
-                f"{figures['connections']} connection(s), server CPU {server_cpu:.1f} s, "
-                f"{handler.bytes / count / 1024:.0f} KB a message, peak memory "
-                f"{figures['peak_rss_mb']} MB ({figures['rss_before_send_mb']} MB before sending)"
+                f"{kind:>13}: {count:,} recipients in {m['seconds']:.1f} s "
+                f"({count / m['seconds']:,.0f} messages/s; "
+                f"each run {each} s), "
+                f"CPU {m['cpu_seconds']:.1f} s, server CPU {m['server_cpu']:.1f} s, "
+                f"{figures['connections']} connection(s), {figures['kb']:.0f} KB a message, "
+                f"peak memory {figures['peak_rss_mb']} MB"
             )
+        if "mailmerge" in median:
+            ratio = median["newsletter"]["seconds"] / median["mailmerge"]["seconds"]
+            cpu = (median["newsletter"]["cpu_seconds"] + median["newsletter"]["server_cpu"]) / (
+                median["mailmerge"]["cpu_seconds"] + median["mailmerge"]["server_cpu"]
+            )
+            print(f"newsletter / mailmerge: {ratio:.2f}x the time, "
+                  f"{cpu:.2f}x the CPU (client and server)")  # fmt: skip
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
     else:
-        main([int(a) for a in sys.argv[1:]] or list(SIZES))
+        parser = argparse.ArgumentParser(description=__doc__)
+        parser.add_argument("sizes", type=int, nargs="*", default=list(SIZES))
+        parser.add_argument("--repeats", type=int, default=3)
+        arguments = parser.parse_args()
+        main(arguments.sizes, arguments.repeats)

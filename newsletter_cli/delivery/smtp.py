@@ -39,7 +39,6 @@ from newsletter_cli.headertext import UnsafeHeader
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.render import RenderedEmail
 
-_LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
 _QUEUE_ID = (
     re.compile(r"queued as\s+<?([^\s<>]+)", re.IGNORECASE),  # Postfix, aiosmtpd sinks
     re.compile(r"\bid=(\S+)"),  # Exim
@@ -185,7 +184,8 @@ class SmtpBackend:
         raw = messages.wire(email, contact)  # each version built once, filled per person
         if not raw.endswith(b"\r\n"):
             raw += b"\r\n"
-        return _LEADING_DOT.sub(b"..", raw) + b".\r\n"
+        stuffed = raw.replace(b"\n.", b"\n..")  # a dot starting a line is doubled (RFC 5321)
+        return (b"." if stuffed.startswith(b".") else b"") + stuffed + b".\r\n"
 
     def _deliver(
         self, email: RenderedEmail, contact: Contact, context: SendContext
