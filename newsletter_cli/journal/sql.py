@@ -189,13 +189,15 @@ class SqlJournal(IssueQueries):
         with self._tx() as cur:
             before = self._count(cur, send_id)
             people = list(people)
+            lists: dict[tuple[str, ...], str] = {}  # the same few combinations, encoded once
             for start in range(0, len(people), 5000):  # rows a few at a time: less memory
                 cur.executemany(
                     "INSERT INTO recipients (send_id, email, status, name, organisation, lists,"
                     " updated) VALUES (?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (send_id, email) DO NOTHING",
                     [(send_id, p.email, Status.QUEUED.value, p.name, p.organisation,
-                      json.dumps(list(p.lists)), now) for p in people[start : start + 5000]],
+                      lists.get(p.lists) or lists.setdefault(p.lists, json.dumps(list(p.lists))),
+                      now) for p in people[start : start + 5000]],
                 )  # fmt: skip
             return self._count(cur, send_id) - before
 
