@@ -112,7 +112,9 @@ class MessageTemplate:
         self._folded: dict[str, tuple[object, bytes]] = {}
         for name, value in skeleton.raw_items():
             self._folded[name] = (headers.get(name, value), folded_header(name, value))
-        head, body = raw.split(b"\r\n\r\n", 1)
+        # One MIME boundary for every message of the version: it holds "==", which no
+        # quoted-printable body can (an "=" there is always followed by hex digits or CRLF).
+        _, body = raw.split(b"\r\n\r\n", 1)
         self._mime_head = b"".join(
             self._folded[name][1] for name in ("MIME-Version", "Content-Type")
         )
