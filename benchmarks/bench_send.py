@@ -64,14 +64,17 @@ def child(count: int, host: str, folder: str) -> None:
     journal.open_send(send_id, issue=email.issue_name, lists=["everyone"], mode="live",
                       backend="sendgrid", subject=email.subject, issue_sha="")  # fmt: skip
     started = time.perf_counter()
+    cpu = time.process_time()
     context = SendContext(send_id, email.issue_name)
     variants = [Variant("all", email, contacts)]
     result = deliver(journal, backend, context, variants, address_problem=address_problem)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({
         "recipients": count,
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "per_second": round(count / seconds),
         "requests": result.requests,
         "accepted": result.totals.get("accepted", 0),
@@ -84,7 +87,8 @@ def child(count: int, host: str, folder: str) -> None:
 def main(sizes: list[int]) -> None:
     from tests.support.sendgrid_fake import FakeSendGrid
 
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
     for count in sizes:
         with FakeSendGrid(API_KEY) as server, tempfile.TemporaryDirectory() as folder:
             out = subprocess.run(
@@ -97,7 +101,8 @@ def main(sizes: list[int]) -> None:
             assert len(server.mail_requests) == figures["requests"]
             print(
                 f"{count:>7,} recipients: {figures['seconds']:>6.2f} s "
-                f"({figures['per_second']:,}/s), {figures['requests']} requests, "
+                f"({figures['per_second']:,}/s, CPU {figures['cpu_seconds']:.2f} s), "
+                f"{figures['requests']} requests, "
                 f"peak memory {figures['peak_rss_mb']} MB "
                 f"(of which {figures['rss_before_send_mb']} MB before sending), "
                 f"each address accepted exactly once"

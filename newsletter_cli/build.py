@@ -6,14 +6,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsletter_cli import recipients  # its names load on first use: only --list reads them
 from newsletter_cli.calendar import write_ics_files
-from newsletter_cli.checks import GMAIL_CLIP_BYTES
 from newsletter_cli.config import Sender, load_config
 from newsletter_cli.issue import Issue, load_issue
 from newsletter_cli.mime import compose, wire_bytes
 from newsletter_cli.project import Project
-from newsletter_cli.recipients import load_roster
 from newsletter_cli.render import RenderedEmail, render_email
+from newsletter_cli.render.email import GMAIL_CLIP_BYTES
 
 PREVIEW_ADDRESS = "preview@example.invalid"
 
@@ -48,7 +48,7 @@ def _audience(project: Project, list_name: str | None):
     if list_name is None:
         return None, None, None, None
 
-    roster = load_roster(project)
+    roster = recipients.load_roster(project)
     roster.resolve([list_name])  # an unknown name fails here, naming the closest lists
     keys = roster.list_audience_keys(list_name)  # the blocks every member of the list gets
     words = [roster.lists[list_name].description or list_name]

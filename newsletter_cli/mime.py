@@ -36,6 +36,11 @@ URL_HEADERS = frozenset({"list-unsubscribe"})
 _HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 #: One header, folded: printable ASCII lines, each after the first starting with space or tab.
 _ONE_HEADER = re.compile(rb"[!-9;-~]+:[ \t!-~]*(?:\r\n[ \t][ \t!-~]*)*\r\n")
+#: A display name the email package writes unquoted and unencoded: words between single spaces.
+_PLAIN_NAME = re.compile(r"(?:[A-Za-z0-9'_-]+(?: [A-Za-z0-9'_-]+)*)?")
+#: An address it writes as is: dot-separated words each side of the @.
+_WORD = r"[A-Za-z0-9_+-]+"
+_PLAIN_ADDRESS = re.compile(rf"{_WORD}(?:\.{_WORD})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 #: Characters an address in a header must not hold (they would start another address).
 _ADDRESS_UNSAFE = re.compile(r'[\s<>,;:"()\\\[\]]')
 
@@ -101,19 +106,44 @@ def wire_bytes(message: EmailMessage) -> bytes:
     those headers and the blank line that ends them.
     """
     raw = message.as_bytes(policy=POLICY)
-    block = []
-    for name, value in message.raw_items():
-        folded = POLICY.fold_binary(name, value)
-        if not _ONE_HEADER.fullmatch(folded):
-            first = folded.split(b"\r\n")[1:2] or [b""]
-            stray = first[0].split(b":", 1)[0].decode("ascii", "replace")
-            raise UnsafeHeader(
-                f"the {name} header would not stay on its line (a stray line: {stray[:40]!r})"
-            )
-        block.append(folded)
+    block = [one_line(name, POLICY.fold_binary(name, value)) for name, value in message.raw_items()]
     if not raw.startswith(b"".join(block) + b"\r\n"):
         raise UnsafeHeader("the message's headers would not be the ones written")
     return raw
+
+
+def one_line(name: str, folded: bytes) -> bytes:
+    """``folded`` (one header as written), or UnsafeHeader unless it is one logical line."""
+    if not _ONE_HEADER.fullmatch(folded):
+        first = folded.split(b"\r\n")[1:2] or [b""]
+        stray = first[0].split(b":", 1)[0].decode("ascii", "replace")
+        raise UnsafeHeader(
+            f"the {name} header would not stay on its line (a stray line: {stray[:40]!r})"
+        )
+    return folded
+
+
+def folded_header(name: str, value: str | Address) -> bytes:
+    """One header as :func:`wire_bytes` writes it (the email package folds it), checked."""
+    if isinstance(value, str) and name.lower() in URL_HEADERS and value.isascii():
+        return one_line(name, POLICY.fold_binary(name, value))  # as written: no parsing
+    if isinstance(value, Address) and _plain_mailbox(name, value):
+        text = f"{name}: {value.display_name} <{value.addr_spec}>" if value.display_name else (
+            f"{name}: {value.addr_spec}"
+        )  # fmt: skip
+        return one_line(name, text.encode("ascii") + b"\r\n")
+    stored = POLICY.header_store_parse(name, value)[1]
+    return one_line(name, POLICY.fold_binary(name, stored))
+
+
+def _plain_mailbox(name: str, address: Address) -> bool:
+    """True when the email package would write ``address`` as is, on one short line: ASCII
+    words (RFC 5322 atoms) for the name, a plain address, and no folding needed."""
+    return (
+        _PLAIN_NAME.fullmatch(address.display_name) is not None
+        and _PLAIN_ADDRESS.fullmatch(address.addr_spec) is not None
+        and len(name) + len(address.display_name) + len(address.addr_spec) + 5 <= MAX_LINE
+    )
 
 
 def compose(

@@ -21,10 +21,10 @@ from newsletter_cli.issue_types import EventDetails, Link, Model, is_placeholder
 from newsletter_cli.project import Project
 from newsletter_cli.recipients import load_roster, tag_key
 from newsletter_cli.render import render_email
+from newsletter_cli.render.email import GMAIL_CLIP_BYTES
 from newsletter_cli.site.checks import site_findings
 from newsletter_cli.sourcefile import read_text
 
-GMAIL_CLIP_BYTES = 102 * 1024
 SUBJECT_MAX = 60
 PREHEADER_MAX = 110
 VAGUE_LINK_TEXT = re.compile(

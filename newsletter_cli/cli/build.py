@@ -48,8 +48,7 @@ def build(
 
     Example: newsletter build regional-update --list dcs
     """
-    from newsletter_cli.build import build_issue
-    from newsletter_cli.checks import GMAIL_CLIP_BYTES
+    from newsletter_cli.build import GMAIL_CLIP_BYTES, build_issue
 
     result = build_issue(issue, Project.of_issue(issue), out=out, list_name=list_name)
     audience = f" for list {result.list_name}" if result.list_name else ""

@@ -149,6 +149,10 @@ class _Run:
     progress: _Progress | None = None
     requests: int = 0
     uncertain_in_a_row: int = 0
+    #: Outcomes not yet committed: recorded with the next claim (one commit a message for
+    #: SMTP), or at the end. Only the batch just answered waits, so a crash leaves it in
+    #: flight (uncertain) as before, and at most one batch.
+    pending: list[Outcome] = field(default_factory=list)
 
     def queue(
         self,
@@ -162,6 +166,7 @@ class _Run:
             journal.set_new(send_id, invalid)
             self.this_run[Status.INVALID] = len(invalid)
         journal.enqueue(send_id, people)
+        people.clear()  # freed before the statuses are read back: 100,000 take 15 MB
         skipped = journal.skip_received(send_id, self.issue, delivering=self.backend.delivers,
                                         among=self.sendable)  # fmt: skip
         self.skipped_by.update(skipped.values())
@@ -186,6 +191,10 @@ class _Run:
                         return stop
         except KeyboardInterrupt:
             return Interrupted("the send was interrupted (Ctrl-C)")
+        finally:
+            if self.pending:
+                self.journal.record(self.context.send_id, self.pending)
+                self.pending = []
         return None
 
     def batch(
@@ -196,8 +205,9 @@ class _Run:
         progress, backend = self.progress, self.backend
         claim = self.journal.claim(
             self.context.send_id, [c.email for c in batch], among=self.sendable,
-            batch=batch_no, issue=self.issue, delivering=backend.delivers,
+            batch=batch_no, issue=self.issue, delivering=backend.delivers, record=self.pending,
         )  # fmt: skip
+        self.pending = []
         self.this_run[Status.SKIPPED] += len(claim.skipped)
         self.skipped_by.update(claim.skipped.values())
         progress.begin(len(batch))
@@ -211,6 +221,7 @@ class _Run:
         numbered = replace(self.context, batch=batch_no, report=reporter)
         result = _send_one_batch(self.journal, backend, numbered, email, batch, reporter,
                                  self.this_run)  # fmt: skip
+        self.pending = _unrecorded(result.outcomes, reporter)
         progress.end()
         self.requests += result.requests
         return self.judge(result)
@@ -289,7 +300,7 @@ def _send_one_batch(
     reporter: _Reporter,
     this_run: Counter[Status],
 ) -> BatchResult:
-    """Send a batch already marked in flight; record what came back. Commit at each step."""
+    """Send a batch already marked in flight; what came back is for the caller to record."""
     emails = [c.email for c in batch]
     try:
         result = backend.send_batch(email, batch, context)
@@ -315,7 +326,14 @@ def _send_one_batch(
         for e in emails
         if e not in answered
     ]
-    result.outcomes += missing
-    journal.record(context.send_id, result.outcomes)
+    result.outcomes += missing  # recorded by the caller (with its next claim)
     this_run.update(o.status for o in result.outcomes)
     return result
+
+
+def _unrecorded(outcomes: list[Outcome], reporter: _Reporter) -> list[Outcome]:
+    """``outcomes`` but those the reporter already committed, exactly as they are."""
+    if not reporter.backend.delivers or not reporter.seen:
+        return outcomes
+    done = {id(o) for o in reporter.seen}
+    return [o for o in outcomes if id(o) not in done]

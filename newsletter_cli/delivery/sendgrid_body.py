@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsletter_cli.delivery.message import display_name
 from newsletter_cli.headertext import header_problem
@@ -95,16 +96,25 @@ def header_refusal(contact: Contact, template: Template, envelope: Envelope) -> 
     addresses, the subject with its filled-in fields, and the sender, each on one line
     without ``=?``.
     """
-    fields = contact.fields()
     subject = template.subject
     for name in template.text_fields:
-        subject = subject.replace(TOKENS[name], fields.get(name, ""))
+        if TOKENS[name] in subject:
+            subject = subject.replace(TOKENS[name], getattr(contact, name))
     values = {
         "To": display_name(contact.name) + " " + contact.email,
         "Subject": subject,
-        "From": display_name(envelope.from_name) + " " + envelope.from_email,
-        "Reply-To": envelope.reply_to or "",
     }
+    for header, value in values.items():
+        problem = header_problem(value)
+        if problem:
+            return f"the {header} header {problem}"
+    return _sender_refusal(envelope.from_name, envelope.from_email, envelope.reply_to)
+
+
+@lru_cache(maxsize=16)
+def _sender_refusal(from_name: str, from_email: str, reply_to: str | None) -> str | None:
+    """Why the sender's headers cannot be written (the same for every recipient), or None."""
+    values = {"From": display_name(from_name) + " " + from_email, "Reply-To": reply_to or ""}
     for header, value in values.items():
         problem = header_problem(value)
         if problem:
@@ -118,10 +128,10 @@ def personalization(contact: Contact, template: Template, envelope: Envelope) ->
     name = display_name(contact.name)
     if name:
         to["name"] = name
-    fields = contact.fields()
-    substitutions = {TOKENS[n]: fields.get(n, "") for n in template.text_fields}
+    value = {n: getattr(contact, n) for n in {*template.text_fields, *template.html_fields}}
+    substitutions = {TOKENS[n]: value[n] for n in template.text_fields}
     for n in template.html_fields:
-        substitutions[html_token(n)] = html.escape(fields.get(n, ""), quote=True)
+        substitutions[html_token(n)] = html.escape(value[n], quote=True)
     entry: dict = {"to": [to]}
     if substitutions:
         entry["substitutions"] = substitutions

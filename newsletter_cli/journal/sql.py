@@ -198,12 +198,17 @@ class SqlJournal(IssueQueries):
         now = time.time()
         with self._tx() as cur:
             before = self._count(cur, send_id)
-            cur.executemany(
-                "INSERT INTO recipients (send_id, email, status, name, organisation, lists,"
-                " updated) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (send_id, email) DO NOTHING",
-                [(send_id, p.email, Status.QUEUED.value, p.name, p.organisation,
-                  json.dumps(list(p.lists)), now) for p in people],
-            )  # fmt: skip
+            people = list(people)
+            lists: dict[tuple[str, ...], str] = {}  # the same few combinations, encoded once
+            for start in range(0, len(people), 5000):  # rows a few at a time: less memory
+                cur.executemany(
+                    "INSERT INTO recipients (send_id, email, status, name, organisation, lists,"
+                    " updated) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (send_id, email) DO NOTHING",
+                    [(send_id, p.email, Status.QUEUED.value, p.name, p.organisation,
+                      lists.get(p.lists) or lists.setdefault(p.lists, json.dumps(list(p.lists))),
+                      now) for p in people[start : start + 5000]],
+                )  # fmt: skip
             return self._count(cur, send_id) - before
 
     @staticmethod
@@ -252,14 +257,17 @@ class SqlJournal(IssueQueries):
             return max(0, cur.rowcount)
 
     def record(self, send_id: str, outcomes: Iterable[Outcome]) -> None:
-        now = time.time()
         with self._tx() as cur:
-            cur.executemany(
-                "UPDATE recipients SET status = ?, message_id = ?, reason = ?, updated = ?"
-                " WHERE send_id = ? AND email = ?",
-                [(o.status.value, o.message_id, o.reason, now, send_id, o.email)
-                 for o in outcomes],
-            )  # fmt: skip
+            self._record(cur, send_id, outcomes)
+
+    @staticmethod
+    def _record(cur: Cursor, send_id: str, outcomes: Iterable[Outcome]) -> None:
+        now = time.time()
+        cur.executemany(
+            "UPDATE recipients SET status = ?, message_id = ?, reason = ?, updated = ?"
+            " WHERE send_id = ? AND email = ?",
+            [(o.status.value, o.message_id, o.reason, now, send_id, o.email) for o in outcomes],
+        )
 
     def recover_in_flight(self, send_id: str) -> int:
         with self._tx() as cur:
@@ -276,8 +284,14 @@ class SqlJournal(IssueQueries):
         return int(rows[0][0] or 0)
 
     def statuses(self, send_id: str) -> dict[str, Status]:
-        rows = self._read("SELECT email, status FROM recipients WHERE send_id = ?", (send_id,))
-        return {email: Status(status) for email, status in rows}
+        cur = self._db.cursor()  # row by row, never all rows at once: 100,000 take 25 MB
+        try:
+            cur.execute(self._sql("SELECT email, status FROM recipients WHERE send_id = ?"),
+                        (send_id,))  # fmt: skip
+            status = {s.value: s for s in Status}
+            return {email: status[value] for email, value in cur}
+        finally:
+            cur.close()
 
     def counts(self, send_id: str) -> Counter[Status]:
         rows = self._read(

@@ -15,7 +15,7 @@ from newsletter_cli.journal.sqlkit import (
     recipient_record,
     status_guard,
 )
-from newsletter_cli.journal.status import Status
+from newsletter_cli.journal.status import Outcome, Status
 from newsletter_cli.journal.store import Claim, RecipientRecord
 
 
@@ -57,13 +57,15 @@ class IssueQueries:
 
     def claim(
         self, send_id: str, emails: Iterable[str], *, among: Iterable[Status], batch: int,
-        issue: str | None = None, delivering: bool = True,
+        issue: str | None = None, delivering: bool = True, record: Sequence[Outcome] = (),
     ) -> Claim:  # fmt: skip
         emails = list(emails)
         wanted = [s.value for s in among]
         claim = Claim()
         with self._tx(serialise=issue) as cur:
-            if issue is not None:
+            if record:  # the batch before, in the same commit
+                self._record(cur, send_id, record)
+            if issue is not None and _any_other_send(cur, issue, send_id, delivering):
                 for chunk in chunks(emails):
                     cur.execute(*_among(chunk, issue, send_id, delivering))
                     for email, other in cur.fetchall():
@@ -77,11 +79,14 @@ class IssueQueries:
                 [(Status.SENDING.value, batch, now, now, send_id, e, *extra)
                  for e in emails if e not in claim.skipped],
             )  # fmt: skip
-            cur.execute(
-                "SELECT email FROM recipients WHERE send_id = ? AND batch = ? AND status = ?",
-                (send_id, batch, Status.SENDING.value),
-            )
-            sending = {e for (e,) in cur.fetchall()}
+            sending: set[str] = set()
+            for chunk in chunks(emails):  # by address: the send's other rows never read
+                cur.execute(
+                    "SELECT email FROM recipients WHERE send_id = ?"
+                    f" AND email IN ({marks(len(chunk))}) AND batch = ? AND status = ?",
+                    (send_id, *chunk, batch, Status.SENDING.value),
+                )
+                sending.update(e for (e,) in cur.fetchall())
         claim.sending = [e for e in emails if e in sending]
         return claim
 
@@ -130,6 +135,17 @@ def _other_live_sends(delivering: bool) -> str:
     that count as having reached someone: live sends of the issue, other than this one."""
     clause = " AND s.issue = ? AND s.mode = 'live' AND s.id <> ?"
     return clause + (" AND s.delivers = 1" if delivering else "")
+
+
+def _any_other_send(cur: Cursor, issue: str, send_id: str, delivering: bool) -> bool:
+    """Whether another live send of ``issue`` exists (else nobody can have been reached by
+    one: under the issue's lock, no send can start reaching people meanwhile)."""
+    cur.execute(
+        "SELECT 1 FROM sends s WHERE s.id IS NOT NULL" + _other_live_sends(delivering)
+        + " LIMIT 1",
+        (issue, send_id),
+    )  # fmt: skip
+    return cur.fetchone() is not None
 
 
 def _among(

@@ -9,7 +9,7 @@ implementation through one ``journal`` fixture.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -168,11 +168,12 @@ class JournalStore(Protocol):
 
     def claim(
         self, send_id: str, emails: Iterable[str], *, among: Iterable[Status], batch: int,
-        issue: str | None = None, delivering: bool = True,
+        issue: str | None = None, delivering: bool = True, record: Sequence[Outcome] = (),
     ) -> Claim:  # fmt: skip
         """Atomically put a batch in flight. With ``issue``, anyone another live send of
         that issue has reached meanwhile is ``skipped`` instead (decided under a lock, so two
-        concurrent sends of one issue never both take the same person)."""
+        concurrent sends of one issue never both take the same person). ``record``: the
+        outcomes of the batch before, recorded in the same commit (one commit a message)."""
         ...
 
     def move_all(

@@ -1,6 +1,7 @@
 """Read an Excel workbook (.xlsx) the way people really fill them in, as a table of text.
 
-openpyxl reads it in read-only mode (streamed; formulas as the values Excel saved).
+python-calamine (a Rust reader) reads it, formulas as the values Excel saved; the
+workbook's size is checked first (:mod:`~newsletter_cli.recipients.limits`).
 The first visible sheet is read, or the sheets named in lists.yaml's ``_files:``. The
 header is the first row with an email column, so title rows above it are fine; a
 header cell merged down over a second row takes that row's sub-headings; merged data
@@ -19,18 +20,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
+
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from newsletter_cli.errors import InputError
 from newsletter_cli.recipients import limits
 from newsletter_cli.recipients.contact import COLUMNS
 from newsletter_cli.recipients.csvtable import header_name
 from newsletter_cli.recipients.problems import Problem, SheetRow
+from newsletter_cli.recipients.xlsxformats import padded_cells
 
 #: How far down a sheet the header row is looked for (past title rows and notes).
 HEADER_SEARCH_ROWS = 20
-_END_OF_CELLS = re.compile(rb"</(?:\w+:)?sheetData\s*>|<(?:\w+:)?sheetData\s*/>")
-_MERGE_REF = re.compile(rb"""<(?:\w+:)?mergeCell\s[^>]*?\bref\s*=\s*["']([^"']+)["']""")
 _ZERO_PADDED = re.compile(r"^[0 \-]*0[0 \-]*$")  # '00000 000000', '0000-000-0000'
 
 
@@ -86,13 +87,11 @@ def cell_text(value: Any, number_format: str | None = None) -> str:
     return str(value)
 
 
-def _text(cell: Any) -> str:
-    value = cell.value
+def _text(value: Any, number_format: str | None = None) -> str:
     if isinstance(value, str):
         # a line break typed in a cell (Alt+Enter) means no more than a space in a contact
         return " ".join(value.splitlines()) if "\n" in value or "\r" in value else value
-    numeric = isinstance(value, int | float) and not isinstance(value, bool)
-    return cell_text(value, cell.number_format if numeric else None)
+    return cell_text(value, number_format)
 
 
 def _pad(digits: str, number_format: str) -> str:
@@ -104,12 +103,10 @@ def _pad(digits: str, number_format: str) -> str:
     return extra + "".join(next(filled) if c == "0" else c for c in number_format)
 
 
-def _open(path: Path, shown: str):
-    from openpyxl import load_workbook
-
-    limits.check_workbook_size(path, shown)
+def _open(path: Path, shown: str) -> CalamineWorkbook:
+    limits.check_workbook_size(path, shown)  # before anything is unpacked
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        return CalamineWorkbook.from_path(str(path))
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror or exc}", path=shown) from None
     except Exception as exc:  # a zip that is not a workbook, a password-protected file...
@@ -127,8 +124,9 @@ def read_workbook(
     """The chosen sheets (by default the first visible one) as tables; empty ones reported."""
     workbook = _open(path, shown)
     try:
-        names = workbook.sheetnames
-        worksheets = {ws.title: ws for ws in workbook.worksheets}
+        names = workbook.sheet_names
+        worksheets = {m.name: m for m in workbook.sheets_metadata
+                      if m.typ == SheetTypeEnum.WorkSheet}  # fmt: skip
         if choice is not None:
             for name in choice.sheets:
                 if name not in worksheets:
@@ -140,16 +138,16 @@ def read_workbook(
             chosen = list(choice.sheets)
         else:
             visible = [n for n in names if n in worksheets
-                       and worksheets[n].sheet_state == "visible"]  # fmt: skip
+                       and worksheets[n].visible == SheetVisibleEnum.Visible]  # fmt: skip
             chosen = (visible or list(worksheets))[:1]
         tables = []
         for name in chosen:
-            table = _read_sheet(worksheets[name], path, shown)
+            table = _read_sheet(workbook, name, path, shown)
             if table is None:
                 problems.append(Problem(shown, None, f"sheet {name!r} is empty", "warning"))
             else:
                 tables.append(table)
-        others = [n for n in worksheets if n not in chosen and _has_data(worksheets[n])]
+        others = [n for n in worksheets if n not in chosen and _has_data(workbook, n, shown)]
         if others:
             problems.append(Problem(shown, None,
                 f"not read: sheet(s) {', '.join(repr(n) for n in others)} (only "
@@ -160,65 +158,52 @@ def read_workbook(
         workbook.close()
 
 
-def _has_data(worksheet) -> bool:
-    for row in worksheet.iter_rows(values_only=True):
-        if any(value not in (None, "") for value in row):
-            return True
-    return False
+def _cells(workbook: CalamineWorkbook, sheet: str, shown: str) -> list[list[Any]]:
+    """Every row of ``sheet`` from A1, values as Excel saved them (formulas: their results)."""
+    try:
+        return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except (CalamineError, ValueError) as exc:
+        raise InputError(f"sheet {sheet!r} cannot be read ({exc})", path=shown) from None
 
 
-def _merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
-    """(min_col, min_row, max_col, max_row) of each merged range.
+def _has_data(workbook: CalamineWorkbook, sheet: str, shown: str) -> bool:
+    return any(value not in (None, "") for row in _cells(workbook, sheet, shown) for value in row)
 
-    openpyxl's read-only sheets do not parse ``<mergeCells>``, which follows the cells in
-    the sheet's XML; so the part is streamed again, skipping to the end of the cells, and
-    what follows (a few elements) is parsed.
-    """
-    from openpyxl.utils.cell import range_boundaries
 
-    tail = b""
-    with worksheet._get_source() as source:
-        while chunk := source.read(1 << 20):
-            tail += chunk
-            end = _END_OF_CELLS.search(tail)
-            if end is not None:
-                tail = tail[end.end() :] + source.read()
-                break
-            tail = tail[-64:]
-        else:
-            return []
-    found = []
-    for ref in _MERGE_REF.findall(tail):
-        try:
-            found.append(range_boundaries(ref.decode("ascii")))
-        except (ValueError, UnicodeDecodeError):
-            continue
-    return found
+def _merged_ranges(workbook: CalamineWorkbook, sheet: str) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of each merged range, counted from 1."""
+    ranges = workbook.get_sheet_by_name(sheet).merged_cell_ranges or []
+    return [(c1 + 1, r1 + 1, c2 + 1, r2 + 1) for (r1, c1), (r2, c2) in ranges]
 
 
 def _is_email_header(cells: Sequence[str]) -> bool:
     return any(COLUMNS.get(header_name(cell)) == "email" for cell in cells if cell)
 
 
-def _read_sheet(worksheet, path: Path, shown: str) -> SheetTable | None:
+def _read_sheet(
+    workbook: CalamineWorkbook, sheet: str, path: Path, shown: str
+) -> SheetTable | None:
     """Read one worksheet; None when it holds nothing."""
-    sheet = worksheet.title
-    worksheet.reset_dimensions()  # some writers leave a wrong <dimension>: read every row
     rows: dict[int, list[str]] = {}
     try:
-        for number, cells in enumerate(worksheet.iter_rows(), start=1):
-            values = [_text(cell) for cell in cells]
-            while values and not values[-1].strip():
-                values.pop()
-            if values:
-                rows[number] = values
-                if len(rows) > limits.MAX_ROWS and _past_limit(rows):
-                    raise limits.too_many_rows(shown, SheetRow(number, sheet))
-        if not rows:
-            return None
-        merges = _merged_ranges(worksheet)
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError) as exc:
+        padded = padded_cells(path, sheet)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(f"sheet {sheet!r} cannot be read ({exc})", path=shown) from None
+    for number, cells in enumerate(_cells(workbook, sheet, shown), start=1):
+        values = [_text(value) for value in cells]
+        if padded:
+            for column, value in enumerate(cells, start=1):
+                if (number, column) in padded and not isinstance(value, str | bool):
+                    values[column - 1] = cell_text(value, padded[(number, column)])
+        while values and not values[-1].strip():
+            values.pop()
+        if values:
+            rows[number] = values
+            if len(rows) > limits.MAX_ROWS and _past_limit(rows):
+                raise limits.too_many_rows(shown, SheetRow(number, sheet))
+    if not rows:
+        return None
+    merges = _merged_ranges(workbook, sheet)
     numbers = sorted(rows)
     header_at = next(
         (n for n in numbers[:HEADER_SEARCH_ROWS] if _is_email_header(rows[n])), None

@@ -13,6 +13,8 @@ UNSUBSCRIBE_SLOT = "%unsubscribe_url%"
 
 #: Recipient fields as substitution tokens: render once, fill in per recipient.
 TOKENS: dict[str, str] = {name: f"%{name}%" for name in PERSONAL_FIELDS}
+#: Gmail clips an email's HTML past this size, hiding the rest (unsubscribe link included).
+GMAIL_CLIP_BYTES = 102 * 1024
 
 
 @dataclass(frozen=True)

@@ -201,20 +201,32 @@ class _OnFirstUse(types.ModuleType):
         return getattr(importlib.import_module(self.__name__), name)
 
 
-def _premailer():
-    """premailer, imported without loading ``requests``.
+#: What premailer and cssutils import only to fetch stylesheets over the network, which is
+#: switched off: ``requests``, and ``urllib.request`` (with ``http.client`` and ``ssl``).
+_IMPORTED_UNUSED = ("requests", "urllib.request")
 
-    premailer imports ``requests`` only to fetch external stylesheets, which is switched
-    off here. While premailer is imported, a stand-in takes the place of ``requests`` (in
-    premailer's module only: it is removed from ``sys.modules`` at once); the real one is
-    imported if premailer ever uses it. That saves about a fifth of ``newsletter build``.
+
+def _premailer():
+    """premailer, imported without loading ``requests`` or ``urllib.request``.
+
+    premailer and cssutils import them only to fetch external stylesheets, which is
+    switched off here. While premailer is imported, stand-ins take their place (in those
+    modules only: they leave ``sys.modules`` at once, so anyone else importing them gets
+    the real ones); the real module is imported if a stand-in is ever used. That saves
+    about a fifth of ``newsletter build``, and ``urllib.request`` another 30 ms.
     """
-    if "premailer" not in sys.modules and "requests" not in sys.modules:
-        sys.modules["requests"] = _OnFirstUse("requests")
+    if "premailer" not in sys.modules:
+        stand_ins = [n for n in _IMPORTED_UNUSED if n not in sys.modules]
+        for name in stand_ins:
+            sys.modules[name] = _OnFirstUse(name)
+            parent, _, child = name.rpartition(".")
+            if parent:  # ``urllib.request.x`` reaches it until the real one is imported
+                setattr(importlib.import_module(parent), child, sys.modules[name])
         try:
             import premailer  # noqa: F401
         finally:
-            del sys.modules["requests"]
+            for name in stand_ins:
+                del sys.modules[name]
     import premailer
 
     return premailer

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import sqlite3
 import ssl
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import trustme
 from support.issues import SEPTEMBER, members, ready
-from support.journal import journal_counts
+from support.journal import journal_by_status, journal_counts
 from support.sending import every_file_text, in_hours, suppressed, wait_for
 
 from .smtp_sink import PASSWORD, USER, SmtpSink
@@ -162,6 +164,44 @@ def send_command(project_dir: Path) -> tuple[list[str], dict[str, str]]:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     env.pop("NEWSLETTER_SMTP_PASSWORD", None)
     return command, env
+
+
+@pytest.mark.posix
+def test_kill_9_at_random_moments_leaves_at_most_one_uncertain_each_time(project_dir, sink):
+    """One commit a message (the outcome rides with the next claim): whenever the sending
+    process dies, at most one recipient is in flight, and nobody gets the issue twice."""
+    ready(project_dir)
+    smtp_config(project_dir, local(sink.port))
+    lines = ["email,name,organisation,role,tags"]
+    lines += [f"bulk{i:04d}@example.org,Bulk Person {i},Council {i % 9},Officer,"
+              for i in range(300)]  # fmt: skip
+    (project_dir / "recipients" / "bulk.csv").write_text("\n".join(lines) + "\n")
+    everyone = set(members(project_dir, "everyone"))
+    command, env = send_command(project_dir)
+    rng = random.Random(20251205)
+    kills = 0
+    for _ in range(4):
+        run = subprocess.Popen(command, cwd=project_dir, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
+        before = len(sink.accepted)
+        wait_for(lambda run=run, before=before: len(sink.accepted) > before
+                 or run.poll() is not None, timeout=60)  # fmt: skip
+        time.sleep(rng.uniform(0.05, 0.4))
+        kills += run.poll() is None
+        run.kill()
+        run.wait()
+        assert len(journal_by_status(project_dir).get("sending", set())) <= 1
+    assert kills  # at least one kill landed mid-send
+    final = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True,
+                           timeout=180)  # fmt: skip
+    assert final.returncode == 0, final.stdout + final.stderr
+    taken = Counter(sink.accepted)
+    assert max(taken.values()) == 1  # nobody got it twice
+    journal = journal_by_status(project_dir)
+    accepted, uncertain = journal.get("accepted", set()), journal.get("uncertain", set())
+    assert accepted <= set(taken) and set(taken) <= accepted | uncertain
+    assert accepted | uncertain == everyone and len(uncertain) <= kills
+    assert not journal.get("queued") and not journal.get("sending")
 
 
 @pytest.mark.posix

@@ -369,3 +369,20 @@ def test_scheduling_and_sandbox_are_refused(sink, clock):
     context = SendContext(send_id="s", issue_name="i", send_at=int(time.time()) + 3600)
     with pytest.raises(DeliveryError, match="cannot schedule"):
         backend.send_batch(make_email(), people(1), context)
+
+
+def test_payload_doubles_every_dot_that_starts_a_line_and_ends_with_a_lone_dot():
+    import re
+
+    from newsletter_cli.render import RenderedEmail
+
+    rendered = RenderedEmail("S", "pre", "<p>x</p>\n.<p>dot</p>\n..two\n", ".a\n\n.\n..b\n", "i")
+    backend = SmtpBackend(SmtpServer("127.0.0.1", 25, "none"), None, LETTERHEAD)
+    data = backend.payload(rendered, people(1)[0], SendContext("s-1", "i"))
+    assert data.endswith(b"\r\n.\r\n")
+    body = data[: -len(b".\r\n")]
+    assert not re.search(rb"(?m)^\.(?!\.)", body)  # every line starting with a dot has two
+    unstuffed = re.sub(rb"(?m)^\.", b"", body)
+    msg = email.message_from_bytes(unstuffed, policy=policy.default)
+    assert msg.get_body(("plain",)).get_content().replace("\r\n", "\n") == ".a\n\n.\n..b\n"
+    assert ".<p>dot</p>\n..two" in msg.get_body(("html",)).get_content().replace("\r\n", "\n")

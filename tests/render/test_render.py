@@ -128,12 +128,35 @@ def test_rendering_loads_only_what_it_needs(project_dir):
         "from newsletter_cli.render import render_email\n"
         f"email = render_email(load_issue({SEPTEMBER!r}), Project.find())\n"
         "assert 'style=' in email.html\n"
-        "print(sorted(m for m in ('requests', 'newsletter_cli.recipients.roster', 'premailer')"
-        " if m in sys.modules))\n"
+        "print(sorted(m for m in ('requests', 'newsletter_cli.recipients.roster', 'premailer',"
+        " 'urllib.request', 'ssl', 'newsletter_cli.checks') if m in sys.modules))\n"
+        "import urllib.request, cssutils.helper\n"  # the real module for whoever imports it
+        "assert cssutils.helper.urllib.request is urllib.request\n"
+        "assert urllib.request.pathname2url('/a b') == '/a%20b'\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=project_dir, capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "['premailer']"
+
+
+def test_cssutils_stand_in_for_urllib_request_works_until_the_real_one_is_imported():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from newsletter_cli.render.pipeline import _premailer\n"
+        "_premailer()\n"
+        "import cssutils.helper\n"
+        "assert 'urllib.request' not in sys.modules and 'ssl' not in sys.modules\n"
+        "assert cssutils.helper.urllib.request.pathname2url('/a b') == '/a%20b'\n"
+        "import urllib.request\n"
+        "assert cssutils.helper.urllib.request is urllib.request\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "ok"
 
 
 def test_premailers_stand_in_for_requests_is_the_real_module_when_used(project):

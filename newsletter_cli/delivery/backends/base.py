@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from newsletter_cli.delivery.message import Letterhead, personal_message
 from newsletter_cli.errors import DeliveryError, InputError, Refused
 from newsletter_cli.journal.status import HAS_IT, SENDABLE, Outcome, Status
-from newsletter_cli.mime import wire_bytes
 
 __all__ = [
     "HAS_IT", "SENDABLE", "Backend", "BatchResult", "Outcome", "Readiness", "SendContext",
@@ -61,16 +59,6 @@ class Readiness:
 
     warnings: list[str] = field(default_factory=list)  # for the send screen
     settings: object = None  # what the check read (SMTP: the server), for the send screen
-
-
-def message_bytes(
-    email: RenderedEmail, contact: Contact, letterhead: Letterhead, context: SendContext
-) -> bytes:
-    """One recipient's complete message as it goes on the wire: the outbox writes these
-    bytes and SMTP sends them, so an ``.eml`` is exactly what a server would receive."""
-    return wire_bytes(personal_message(
-        email, contact, letterhead, issue_name=context.issue_name, send_id=context.send_id
-    ))  # fmt: skip
 
 
 #: How every backend that cannot schedule says so (``--at``).

@@ -24,9 +24,9 @@ from newsletter_cli.delivery.backends.base import (
     Readiness,
     SendContext,
     Status,
-    message_bytes,
 )
 from newsletter_cli.delivery.message import Letterhead
+from newsletter_cli.delivery.personalise import PersonalMessages
 from newsletter_cli.errors import DeliveryError
 from newsletter_cli.headertext import UnsafeHeader
 from newsletter_cli.recipients.contact import Contact
@@ -90,10 +90,11 @@ class OutboxBackend(Backend):
                 f"cannot create the outbox folder: {exc.strerror}", path=target
             ) from None
         result = BatchResult(requests=len(contacts))
+        messages = PersonalMessages(self.letterhead, context.issue_name, context.send_id)
         for contact in contacts:
             path = target / file_name(contact.email)
             try:
-                self._write(path, message_bytes(email, contact, self.letterhead, context))
+                self._write(path, messages.wire(email, contact))
             except OSError as exc:
                 result.outcomes.append(
                     Outcome(contact.email, Status.FAILED, reason=f"{path}: {exc.strerror}")

@@ -38,10 +38,10 @@ from newsletter_cli.delivery.backends.base import (
     Readiness,
     SendContext,
     Status,
-    message_bytes,
 )
 from newsletter_cli.delivery.message import Letterhead
 from newsletter_cli.delivery.microsoft365 import xoauth2
+from newsletter_cli.delivery.personalise import PersonalMessages
 from newsletter_cli.delivery.retry import Backoff
 from newsletter_cli.delivery.smtp_limits import DAY, DailyQuota, Pacer
 from newsletter_cli.delivery.smtp_settings import (
@@ -61,7 +61,6 @@ if TYPE_CHECKING:
     from newsletter_cli.config import Config
     from newsletter_cli.project import Project
 
-_LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
 _QUEUE_ID = (
     re.compile(r"queued as\s+<?([^\s<>]+)", re.IGNORECASE),  # Postfix, aiosmtpd sinks
     re.compile(r"\bid=(\S+)"),  # Exim
@@ -203,6 +202,7 @@ class SmtpBackend(Backend):
         self.pacer = Pacer(server.messages_per_minute, clock=clock, sleep=sleep)
         self.quota = DailyQuota(server.recipients_per_day, sent_since, clock=clock)
         self._smtp: smtplib.SMTP | None = None
+        self._messages: PersonalMessages | None = None
         self._reused = False
         self._refused_in_a_row = 0
         self.connections = 0
@@ -248,10 +248,17 @@ class SmtpBackend(Backend):
 
     def payload(self, email: RenderedEmail, contact: Contact, context: SendContext) -> bytes:
         """The message on the wire (the outbox's bytes), dot-stuffed and ended for DATA."""
-        raw = message_bytes(email, contact, self.letterhead, context)
+        messages = self._messages
+        if messages is None or (messages.issue_name, messages.send_id) != (
+            context.issue_name, context.send_id,
+        ):  # fmt: skip
+            messages = PersonalMessages(self.letterhead, context.issue_name, context.send_id)
+            self._messages = messages
+        raw = messages.wire(email, contact)  # each version built once, filled per person
         if not raw.endswith(b"\r\n"):
             raw += b"\r\n"
-        return _LEADING_DOT.sub(b"..", raw) + b".\r\n"
+        stuffed = raw.replace(b"\n.", b"\n..")  # a dot starting a line is doubled (RFC 5321)
+        return (b"." if stuffed.startswith(b".") else b"") + stuffed + b".\r\n"
 
     def _deliver(
         self, email: RenderedEmail, contact: Contact, context: SendContext
