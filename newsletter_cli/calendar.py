@@ -16,15 +16,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from newsletter_cli.datefmt import format_day
+from newsletter_cli.environment import LONDON
 
 if TYPE_CHECKING:
     from newsletter_cli.issue import Issue
     from newsletter_cli.issue_types import EventDetails, Session
 
-LONDON = ZoneInfo("Europe/London")
 DEFAULT_LENGTH = timedelta(hours=1)
 OUTLOOK_URL = "https://outlook.office.com/calendar/0/deeplink/compose"
 GOOGLE_URL = "https://calendar.google.com/calendar/render"

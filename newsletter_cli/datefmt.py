@@ -11,14 +11,14 @@ import calendar
 import re
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
+
+from newsletter_cli.environment import LONDON
 
 if TYPE_CHECKING:
     from newsletter_cli.issue_types import EventDetails, Session
 
 TO = " to "  # between the two ends of a range: quicker to read than a dash
 #: The newsletter's clock: times the tool reports (sends, reports) are UK time.
-LONDON = ZoneInfo("Europe/London")
 
 
 def parse_day(text: str) -> date:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from newsletter_cli.blocks import Block, Events
+from newsletter_cli.environment import LONDON
 from newsletter_cli.findings import Finding, Severity
 from newsletter_cli.issue import Issue
 from newsletter_cli.issue_types import EventDetails, Model
 
-LONDON = ZoneInfo("Europe/London")
 OLD_ISSUE_DAYS = 31
 
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from newsletter_cli.datefmt import format_day, format_time
 from newsletter_cli.delivery.backends.registry import backend_class
 from newsletter_cli.delivery.plan import SendPlan, file_sha, prepare_send
 from newsletter_cli.delivery.request import SendRequest
 from newsletter_cli.delivery.sender import run_send
+from newsletter_cli.environment import LONDON
 from newsletter_cli.errors import NewsletterError, Refused
 from newsletter_cli.journal import existing_journal, open_journal
 
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from newsletter_cli.environment import Environment
     from newsletter_cli.journal import SendRecord
 
-LONDON = ZoneInfo("Europe/London")
 #: A SendGrid hand-over this close to its time is sent now rather than scheduled.
 SEND_NOW_WITHIN = timedelta(minutes=2)
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from newsletter_cli.checks import run_checks
 from newsletter_cli.checks.dates import date_findings
@@ -26,6 +25,7 @@ from newsletter_cli.delivery.backends.base import Backend, Readiness, Status
 from newsletter_cli.delivery.backends.registry import backend_class
 from newsletter_cli.delivery.deliver import Variant
 from newsletter_cli.delivery.prior import Prior, look_back
+from newsletter_cli.environment import LONDON
 from newsletter_cli.errors import CheckFailed, InputError
 from newsletter_cli.issue import load_issue
 from newsletter_cli.links.check import check_links
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from newsletter_cli.project import Project
     from newsletter_cli.recipients.roster import Roster
 
-LONDON = ZoneInfo("Europe/London")
 #: How far ahead ``--at`` may be: further is taken for a typo in the year.
 MAX_HOLD_AHEAD = timedelta(days=366)
 

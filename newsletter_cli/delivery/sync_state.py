@@ -12,13 +12,12 @@ import time
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from newsletter_cli.environment import LONDON
 from newsletter_cli.errors import NewsletterError
 from newsletter_cli.journal.sqlite import private_folder
 from newsletter_cli.project import Project
 
-LONDON = ZoneInfo("Europe/London")
 STATE_FILE = "suppressions-sync.json"
 STALE_AFTER = timedelta(days=7)
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from newsletter_cli.datefmt import format_day, format_time
+from newsletter_cli.environment import LONDON
 from newsletter_cli.errors import NewsletterError, UnknownNameError
 from newsletter_cli.issue import load_issue
 from newsletter_cli.journal import existing_journal, journal_location, journal_url
@@ -23,7 +23,6 @@ from newsletter_cli.recipients.listdefs import closest
 if TYPE_CHECKING:
     from newsletter_cli.project import Project
 
-LONDON = ZoneInfo("Europe/London")
 #: Statuses that did not reach the person, shown by ``history SEND_ID``.
 PROBLEMS = (Status.FAILED, Status.UNCERTAIN, Status.SENDING, Status.INVALID, Status.QUEUED)
 #: Which row speaks for a person across the sends of an issue: the first in this order.
