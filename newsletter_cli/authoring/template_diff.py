@@ -1,7 +1,8 @@
-"""`newsletter template diff`: how a project's copy of a template differs from the built-in one.
+"""`newsletter template diff` and `template copy`: a project's own copy of a template.
 
-A copied template (``newsletter init --copy-template``) never receives the tool's later
-fixes; this shows, file by file, what the copy changed and what it is missing.
+A copied template (``newsletter init --copy-template`` or ``newsletter template copy``)
+never receives the tool's later fixes; ``diff`` shows, file by file, what the copy changed
+and what it is missing.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsletter_cli.errors import UnknownNameError
+from newsletter_cli.errors import InputError, UnknownNameError
 from newsletter_cli.project import BUILTIN_TEMPLATES, TEMPLATE_MAIN, Project
 
 
@@ -46,15 +47,45 @@ def _lines(path: Path | None) -> list[str]:
         return [f"(binary file, {path.stat().st_size:,} bytes)\n"]
 
 
-def template_diff(project: Project, name: str) -> TemplateDiff:
-    """Compare ``templates/<name>/`` with the built-in template of that name."""
-    own, builtin = project.templates_dir / name, BUILTIN_TEMPLATES / name
-    if not (builtin / TEMPLATE_MAIN).is_file():
+def _builtin(name: str) -> Path:
+    """The built-in template ``name``; UnknownNameError naming the ones there are."""
+    builtin = BUILTIN_TEMPLATES / name
+    plain = "/" not in name and "\\" not in name and not name.startswith(".")
+    if not plain or not (builtin / TEMPLATE_MAIN).is_file():
         known = sorted(p.name for p in BUILTIN_TEMPLATES.iterdir() if p.is_dir())
         raise UnknownNameError(
-            f"there is no built-in template {name!r} to compare with",
+            f"there is no built-in template {name!r}",
             hint=f"the built-in templates: {', '.join(known)}",
         )
+    return builtin
+
+
+def copy_template(project: Project, name: str) -> list[Path]:
+    """Copy the built-in template ``name`` into ``templates/<name>/``; never overwrite.
+
+    Refused (nothing written) when ``templates/<name>/`` already exists: its files are the
+    team's own. Returns the files written.
+    """
+    builtin, own = _builtin(name), project.templates_dir / name
+    if own.exists() or own.is_symlink():
+        raise InputError(
+            f"templates/{name} is already there: nothing was copied",
+            path=own,
+            hint="'newsletter template diff' shows how it differs from the built-in one",
+        )
+    written = []
+    for rel, source in _files(builtin).items():
+        target = own / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "xb") as handle:  # "x": never over a file that appeared meanwhile
+            handle.write(source.read_bytes())
+        written.append(target)
+    return written
+
+
+def template_diff(project: Project, name: str) -> TemplateDiff:
+    """Compare ``templates/<name>/`` with the built-in template of that name."""
+    own, builtin = project.templates_dir / name, _builtin(name)
     if not own.is_dir():
         return TemplateDiff(name, own, builtin, {}, copied=False)
     ours, theirs = _files(own), _files(builtin)

@@ -1,4 +1,4 @@
-"""`newsletter template diff`: a project's copy of a template against the built-in one."""
+"""`newsletter template diff` and `template copy`: the built-in design, or the team's copy."""
 
 from __future__ import annotations
 
@@ -47,3 +47,26 @@ def diff(
         for line in lines:
             console.print(escape(line.rstrip("\n")), highlight=False, soft_wrap=True)
     console.print(f"{len(found.files)} file(s) differ from the built-in template {escape(name)}")
+
+
+@template_app.command("copy")
+def copy(
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The template (default: regional-update).")
+    ] = "regional-update",
+) -> None:
+    """Copy the built-in template into templates/NAME, to change the design; never overwrites.
+
+    From then on this newsletter uses the copy, which does not receive the tool's later
+    fixes: 'newsletter template diff' shows what differs.
+    Example: newsletter template copy
+    """
+    from rich.markup import escape
+
+    from newsletter_cli.authoring.template_diff import copy_template
+    from newsletter_cli.project import Project
+
+    written = copy_template(Project.find(), name)
+    console.print(f"Copied the built-in template into templates/{escape(name)} "
+                  f"({len(written)} files): edit them there; 'newsletter template diff' "
+                  "shows how they differ")  # fmt: skip

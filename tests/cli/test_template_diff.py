@@ -54,3 +54,24 @@ def test_an_unknown_template_names_the_built_in_ones(copied):
     result = run("template", "diff", "nope")
     assert result.exit_code == 2
     assert "no built-in template 'nope'" in result.output and "regional-update" in result.output
+
+
+def test_template_copy_in_an_existing_folder_then_diff(tmp_path, monkeypatch):
+    """A team whose folder uses the built-in template gets a copy later: `template copy`
+    writes templates/NAME (the folder then builds from it), and never over a copy."""
+    made = create_project(tmp_path / "news")
+    monkeypatch.chdir(made.root)
+    assert not (made.root / "templates").exists()
+    result = run("template", "copy")
+    assert result.exit_code == 0, result.output
+    own = made.root / "templates" / "regional-update"
+    assert (own / "email.mjml.j2").is_file() and "Copied the built-in template" in result.output
+    assert run("template", "diff").output.strip() == (
+        "templates/regional-update: no differences from the built-in template")
+    footer = own / "partials" / "footer.mjml.j2"
+    footer.write_text(footer.read_text(encoding="utf-8") + "<!-- ours -->\n", encoding="utf-8")
+    again = run("template", "copy")
+    assert again.exit_code == 2 and "already there: nothing was copied" in again.output
+    assert footer.read_text(encoding="utf-8").endswith("<!-- ours -->\n")  # untouched
+    unknown = run("template", "copy", "../../etc")
+    assert unknown.exit_code == 2 and "no built-in template" in unknown.output
