@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-import logging
-import os
 import re
-import sys
-import types
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import platformdirs
 from mjml import mjml2html
 
 from newsletter_cli import calendar, markdown
@@ -27,6 +21,7 @@ from newsletter_cli.recipients.tags import visible
 from newsletter_cli.render import images, outline
 from newsletter_cli.render.email import UNSUBSCRIBE_SLOT, RenderedEmail
 from newsletter_cli.render.filters import shared_filters
+from newsletter_cli.render.inliner import cache_folder, inline_css, premailer_and_cssutils
 from newsletter_cli.render.textpart import wrap_text
 from newsletter_cli.render.urls import site_base
 from newsletter_cli.render.urls import view_online_url as derived
@@ -35,7 +30,6 @@ HTML_TEMPLATE = TEMPLATE_MAIN
 TEXT_TEMPLATE = "email.txt.j2"
 TEST_PREFIX = "[TEST] "
 #: The CSS to inline: the template's <mj-style inline="inline"> blocks, and nothing else.
-_IGNORE = 'data-premailer="ignore"'
 _INLINE_STYLE = re.compile(r"<mj-style\s+inline=\"inline\"\s*>(.*?)</mj-style>", re.DOTALL)
 #: MJML writes vertical-align="middle" on a button's cell: not an HTML attribute (and the
 #: cell's default anyway), so it goes.
@@ -74,12 +68,7 @@ def _bytecode_cache() -> str | None:
     newsletter/jinja; never the project: a dry run writes nothing there. Entries are
     checked against each template's source, so an edited template is compiled afresh.
     """
-    folder = os.path.join(platformdirs.user_cache_dir("newsletter", appauthor=False), "jinja")
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
-        return None
-    return folder if os.access(folder, os.W_OK) else None
+    return cache_folder("jinja")
 
 
 @lru_cache(maxsize=8)
@@ -194,67 +183,8 @@ def split_inline_css(mjml_source: str) -> tuple[str, str]:
     return _INLINE_STYLE.sub("", mjml_source), css
 
 
-class _OnFirstUse(types.ModuleType):
-    """Stands in for a module a library imports but may never use; imports it when used."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(importlib.import_module(self.__name__), name)
-
-
-#: What premailer and cssutils import only to fetch stylesheets over the network, which is
-#: switched off: ``requests``, and ``urllib.request`` (with ``http.client`` and ``ssl``).
-_IMPORTED_UNUSED = ("requests", "urllib.request")
-
-
-def _premailer():
-    """premailer, imported without loading ``requests`` or ``urllib.request``.
-
-    premailer and cssutils import them only to fetch external stylesheets, which is
-    switched off here. While premailer is imported, stand-ins take their place (in those
-    modules only: they leave ``sys.modules`` at once, so anyone else importing them gets
-    the real ones); the real module is imported if a stand-in is ever used. That saves
-    about a fifth of ``newsletter build``, and ``urllib.request`` another 30 ms.
-    """
-    if "premailer" not in sys.modules:
-        stand_ins = [n for n in _IMPORTED_UNUSED if n not in sys.modules]
-        for name in stand_ins:
-            sys.modules[name] = _OnFirstUse(name)
-            parent, _, child = name.rpartition(".")
-            if parent:  # ``urllib.request.x`` reaches it until the real one is imported
-                setattr(importlib.import_module(parent), child, sys.modules[name])
-        try:
-            import premailer  # noqa: F401
-        finally:
-            for name in stand_ins:
-                del sys.modules[name]
-    import premailer
-
-    return premailer
-
-
-def inline_css(html: str, css: str) -> str:
-    """Inline ``css`` into style attributes with premailer, as MJML's own inliner does.
-
-    The <style> blocks MJML wrote (resets, columns, @media, dark mode) stay in <head>
-    untouched: inlining them too would repeat the same declarations on every table cell.
-    """
-    html = html.replace("<style", f"<style {_IGNORE}")
-    inlined = _premailer().Premailer(
-        css_text=[css],
-        keep_style_tags=False,
-        strip_important=False,
-        remove_classes=False,
-        disable_validation=True,
-        align_floating_images=False,
-        disable_basic_attributes=["width", "height"],  # no width= on a <span>
-        allow_network=False,
-        cssutils_logging_level=logging.CRITICAL,
-        cssutils_logging_handler=logging.NullHandler(),
-    ).transform(html, pretty_print=False)
-    inlined = inlined.replace(f" {_IGNORE}", "")  # left on styles inside Outlook's comments
-    if not inlined.lstrip().lower().startswith("<!doctype"):
-        inlined = "<!doctype html>\n" + inlined
-    return inlined
+#: Kept for callers that want premailer with cssutils loaded (see render.inliner).
+_premailer = premailer_and_cssutils
 
 
 def render(
