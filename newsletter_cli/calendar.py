@@ -8,6 +8,7 @@ links: a date (an all-day event), or a date and time with an end the same day
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import weakref
@@ -16,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from newsletter_cli.datefmt import format_day
 from newsletter_cli.environment import LONDON
@@ -312,40 +314,166 @@ def ics_for(issue: Issue, event: EventDetails, session: Session) -> bytes:
 
     Raises ValueError for a session that does not fall on a single day.
     """
-    from icalendar import Calendar, Event, Timezone
-
     span = session_span(session)
     if span is None:
         raise ValueError(f"{event.title!r}: only a session within one day goes in a calendar")
     name = ics_filename(issue, event, session)
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
-    vevent = Event()
-    vevent.add("uid", f"{name.removesuffix('.ics')}@{issue.name}.newsletter")
-    # Stable output: the stamp is the issue date, so rebuilding gives the same bytes.
-    vevent.add("dtstamp", datetime.combine(issue.issue_date, time(0, 0), tzinfo=UTC))
-    vevent.add("dtstart", span.start)
-    vevent.add("dtend", span.end)
-    vevent.add("summary", _summary(event, session))
-    location = _location(event)
-    if location:
-        vevent.add("location", location)
-    vevent.add("description", _description(issue, event, session))
-    url = _first_real_link(event, session)
-    if url:
-        vevent.add("url", url)
-    vevent.add("transp", "TRANSPARENT" if span.all_day else "OPAQUE")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_text(PRODID)}", "METHOD:PUBLISH"]
     if not span.all_day:
         year = span.start.year
-        cal.add_component(
-            Timezone.from_tzid(
-                "Europe/London", first_date=date(year, 1, 1), last_date=date(year + 1, 1, 1)
-            )
-        )
-    cal.add_component(vevent)
-    return cal.to_ical()
+        lines += _vtimezone(LONDON.key, date(year, 1, 1), date(year + 1, 1, 1))
+    # Stable output: the stamp is the issue date, so rebuilding gives the same bytes.
+    stamp = datetime.combine(issue.issue_date, time(0, 0), tzinfo=UTC)
+    lines += [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{_text(_summary(event, session))}",
+        f"DTSTART{_when(span.start)}",
+        f"DTEND{_when(span.end)}",
+        f"DTSTAMP:{_stamp(stamp)}Z",
+        f"UID:{_text(name.removesuffix('.ics') + '@' + issue.name + '.newsletter')}",
+        f"DESCRIPTION:{_text(_description(issue, event, session))}",
+    ]
+    location = _location(event)
+    if location:
+        lines.append(f"LOCATION:{_text(location)}")
+    lines.append(f"TRANSP:{'TRANSPARENT' if span.all_day else 'OPAQUE'}")
+    url = _first_real_link(event, session)
+    if url:
+        lines.append(f"URL:{url}")
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "".join(f"{_fold(line)}\r\n" for line in lines).encode("utf-8")
+
+
+# --- iCalendar text (RFC 5545), written as the icalendar package writes it ---------------
+# tests/test_ics_writer.py compares these bytes with icalendar's for the same events.
+
+
+def _text(value: str) -> str:
+    """A TEXT value escaped: backslash, semicolon, comma; every line break as \\n."""
+    return (
+        value.replace(r"\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
+    )
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """A content line folded before it reaches ``limit`` octets of UTF-8 (CRLF + space);
+    a character is never split, nor a backslash or caret parted from what it escapes."""
+    if len(line) < limit and line.isascii():
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if current and size + width >= limit:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                parts.append("".join(current))
+                current, size = [carried], len(carried.encode("utf-8"))
+            else:
+                parts.append("".join(current))
+                current, size = [], 0
+        current.append(char)
+        size += width
+    if current:
+        parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+def _stamp(moment: datetime) -> str:
+    return (
+        f"{moment.year:04}{moment.month:02}{moment.day:02}"
+        f"T{moment.hour:02}{moment.minute:02}{moment.second:02}"
+    )
+
+
+def _when(value: datetime | date) -> str:
+    """DTSTART's or DTEND's parameters and value: a date, or a Europe/London time."""
+    if isinstance(value, datetime):
+        return f";TZID={LONDON.key}:{_stamp(value)}"
+    return f";VALUE=DATE:{value.year:04}{value.month:02}{value.day:02}"
+
+
+def _offset(delta: timedelta) -> str:
+    sign = "-" if delta < timedelta(0) else "+"
+    seconds = int(abs(delta).total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02}{minutes:02}" + (f"{seconds:02}" if seconds else "")
+
+
+#: How the time zone's changes are searched for: coarse steps, then finer, to the second
+#: (icalendar's Timezone.from_tzinfo, whose VTIMEZONE these files have always carried).
+_STEPS = (
+    *(timedelta(days=days) for days in (64, 32, 16, 8, 4, 2, 1)),
+    timedelta(hours=4), timedelta(hours=1),
+    timedelta(minutes=20), timedelta(minutes=5), timedelta(minutes=1),
+    timedelta(seconds=20), timedelta(seconds=5), timedelta(seconds=1),
+)
+
+
+def _next_change(start: datetime) -> datetime:
+    """The last wall-clock moment (to the second) from ``start`` with the same UTC offset."""
+    offset, end = start.utcoffset(), start
+    for step in _STEPS:
+        last_end = end
+        end = end + step
+        try:
+            while end.utcoffset() == offset:
+                last_end = end
+                end = end + step
+        except OverflowError:
+            break
+        end = last_end
+    return end
+
+
+def _zone_periods(zone: ZoneInfo, first: date, last: date) -> dict[tuple, list[datetime]]:
+    """(offset from, offset to, name, standard?) -> the local times each period starts."""
+    start = datetime(first.year, first.month, first.day, tzinfo=zone)
+    stop = datetime(last.year, last.month, last.day, tzinfo=zone)
+    periods: dict[tuple, list[datetime]] = {}
+    offset_to = None
+    while start < stop:
+        offset_from, offset_to = offset_to, start.utcoffset()
+        end = _next_change(start)
+        name = start.tzname() or str(offset_to)
+        key = (offset_from, offset_to, name, start.dst() == timedelta())
+        periods.setdefault(key, []).append(start.replace(tzinfo=None))
+        start = end + _STEPS[-1]
+    return periods
+
+
+@functools.cache
+def _vtimezone(key: str, first: date, last: date) -> tuple[str, ...]:
+    """The VTIMEZONE for ``key`` from ``first`` to ``last``, as content lines."""
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{_text(key)}",
+             f"COMMENT:{_text(f'This timezone only works from {first} to {last}.')}"]
+    for (offset_from, offset_to, name, standard), starts in _zone_periods(
+        ZoneInfo(key), first, last
+    ).items():
+        first_start = min(starts)
+        starts.remove(first_start)
+        if first_start.date() == last:
+            first_start = datetime(last.year, last.month, last.day)
+        kind = "STANDARD" if standard else "DAYLIGHT"
+        lines += [f"BEGIN:{kind}", f"DTSTART:{_stamp(first_start)}"]
+        if starts:
+            lines.append(f"RDATE:{','.join(_stamp(moment) for moment in starts)}")
+        lines += [
+            f"TZNAME:{_text(name)}",
+            f"TZOFFSETFROM:{_offset(offset_to if offset_from is None else offset_from)}",
+            f"TZOFFSETTO:{_offset(offset_to)}",
+            f"END:{kind}",
+        ]
+    lines.append("END:VTIMEZONE")
+    return tuple(lines)
 
 
 def calendar_entries(issue: Issue) -> list[CalendarEntry]:
