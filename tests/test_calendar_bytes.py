@@ -13,7 +13,7 @@ from icalendar import Calendar, Event, Timezone
 from support.issues import APRIL_FILE, SEPTEMBER_FILE
 
 from newsletter_cli import calendar
-from newsletter_cli.calendar import calendar_entries, ics_filename, ics_for, session_span
+from newsletter_cli.calendar import calendar_entries, ics_filename, session_span
 from newsletter_cli.issue import Issue, load_issue
 
 
