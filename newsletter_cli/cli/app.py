@@ -185,8 +185,10 @@ def _show_version(value: bool) -> None:
 
 
 #: Commands that finish in a moment and hold little: Python's cycle collector stays off for
-#: them (its passes over every object the imports made cost a build about 40 ms of CPU).
+#: them (its passes over every object the imports made cost a build about 40 ms of CPU), and
+#: when one succeeds the process ends without taking every module apart (another 30-70 ms).
 QUICK_COMMANDS = frozenset({"build"})
+_quick = {"run": False}
 
 
 @app.callback()
@@ -200,8 +202,23 @@ def _options(
     ] = False,
 ) -> None:
     """Options that come before the command."""
-    if ctx.invoked_subcommand not in QUICK_COMMANDS:
+    _quick["run"] = ctx.invoked_subcommand in QUICK_COMMANDS
+    if not _quick["run"]:
         gc.enable()  # a send to 100,000 or a preview left open: memory is collected as usual
+
+
+def _end_now() -> None:
+    """End a quick command's process at once: exit handlers run and the output is flushed
+    first (nothing is lost); only the tearing down of every module is skipped."""
+    import atexit
+
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return  # a closed pipe: Python's own exit reports it as usual
+    os._exit(0)
 
 
 def main() -> None:
@@ -209,8 +226,14 @@ def main() -> None:
 
     Start-up creates no garbage worth collecting, so the cycle collector waits until the
     command is known (see :data:`QUICK_COMMANDS`). pydantic's plugins (found by reading the
-    metadata of every installed package) are not used by this tool.
+    metadata of every installed package) are not used by this tool. A quick command that
+    succeeded ends the process at once (:func:`_end_now`).
     """
     gc.disable()
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    app(prog_name="newsletter")
+    try:
+        app(prog_name="newsletter")
+    except SystemExit as done:
+        if _quick["run"] and done.code in (0, None):
+            _end_now()
+        raise
