@@ -83,7 +83,7 @@ def _short_form(value: Any) -> Any:
 class FieldSpec(BaseModel):
     """One field of a declared kind."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     type: FieldType
     required: bool = False
     default: Any = None
@@ -93,7 +93,7 @@ class FieldSpec(BaseModel):
 class Declaration(BaseModel):
     """A declaration file: what the kind is, which field is its heading, its fields."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     description: str = ""
     heading: str | None = None
     fields: dict[str, Annotated[FieldSpec, BeforeValidator(_short_form)]] = Field(min_length=1)
