@@ -364,8 +364,8 @@ def _text(value: str) -> str:
 def _fold(line: str, limit: int = 75) -> str:
     """A content line folded before it reaches ``limit`` octets of UTF-8 (CRLF + space);
     a character is never split, nor a backslash or caret parted from what it escapes."""
-    if len(line) < limit and line.isascii():
-        return line
+    if line.isascii():
+        return _fold_ascii(line, limit - 1)
     parts: list[str] = []
     current: list[str] = []
     size = 0
@@ -383,6 +383,20 @@ def _fold(line: str, limit: int = 75) -> str:
         size += width
     if current:
         parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+def _fold_ascii(line: str, width: int) -> str:
+    """:func:`_fold` for a line of one-octet characters: ``width`` characters a line."""
+    parts: list[str] = []
+    start = 0
+    while len(line) - start > width:
+        part = line[start : start + width]
+        if part[-1] in "\\^":
+            part = part[:-1]
+        parts.append(part)
+        start += len(part)
+    parts.append(line[start:])
     return "\r\n ".join(parts)
 
 

@@ -120,7 +120,10 @@ EndWhen = Annotated[date | datetime | time, BeforeValidator(_end)]
 class Model(BaseModel):
     """Strict base: unknown fields are mistakes, strings are stripped."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False, defer_build=True)
+    #: defer_build: each model's validator is built when first used, not at import
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, frozen=False, defer_build=True
+    )
     _line: int | None = PrivateAttr(default=None)
     _field_lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
