@@ -24,6 +24,7 @@ from newsletter_cli.journal.sqlkit import (
     RECIPIENT_COLUMNS,
     SEND_COLUMNS,
     Cursor,
+    chunks,
     marks,
     recipient_record,
     send_record,
@@ -263,11 +264,25 @@ class SqlJournal(IssueQueries):
     @staticmethod
     def _record(cur: Cursor, send_id: str, outcomes: Iterable[Outcome]) -> None:
         now = time.time()
-        cur.executemany(
-            "UPDATE recipients SET status = ?, message_id = ?, reason = ?, updated = ?"
-            " WHERE send_id = ? AND email = ?",
-            [(o.status.value, o.message_id, o.reason, now, send_id, o.email) for o in outcomes],
-        )
+        outcomes = list(outcomes)
+        if len({o.email for o in outcomes}) < len(outcomes):  # in order: the last one wins
+            cur.executemany(
+                "UPDATE recipients SET status = ?, message_id = ?, reason = ?, updated = ?"
+                " WHERE send_id = ? AND email = ?",
+                [(o.status.value, o.message_id, o.reason, now, send_id, o.email)
+                 for o in outcomes],
+            )  # fmt: skip
+            return
+        alike: dict[tuple[str, str | None, str | None], list[str]] = {}
+        for o in outcomes:  # a batch's outcomes are mostly one (status, id, reason)
+            alike.setdefault((o.status.value, o.message_id, o.reason), []).append(o.email)
+        for (status, message_id, reason), emails in alike.items():
+            for chunk in chunks(emails):  # a few hundred rows to a statement
+                cur.execute(
+                    "UPDATE recipients SET status = ?, message_id = ?, reason = ?, updated = ?"
+                    f" WHERE send_id = ? AND email IN ({marks(len(chunk))})",
+                    (status, message_id, reason, now, send_id, *chunk),
+                )
 
     def recover_in_flight(self, send_id: str) -> int:
         with self._tx() as cur:
