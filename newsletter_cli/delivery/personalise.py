@@ -88,9 +88,10 @@ class _Line:
             elif piece:
                 self.runs.append(qp_run(piece))
 
-    def fill(self, values: dict[str, str]) -> bytes:
-        """The line with ``values`` (token: value, escaped already) put in, encoded."""
-        if any(_odd(value) for value in values.values()):  # as RenderedEmail.personalise
+    def fill(self, values: dict[str, str], odd: bool) -> bytes:
+        """The line with ``values`` (token: value, escaped already) put in, encoded;
+        ``odd``: a value adds a line or holds a token."""
+        if odd:  # filled in turn, as RenderedEmail.personalise does
             line = self.line
             for token, value in values.items():
                 line = line.replace(token, value)
@@ -104,10 +105,11 @@ class _Line:
         return _SOFT_BREAK.join(runs) + b"\r\n"
 
 
-def _odd(value: str) -> bool:
+def _odd(values: list[tuple[str, str]]) -> bool:
     """Whether a value adds a line, or holds a token (filled in turn, as a message built
-    from scratch has it): then its line is filled and encoded whole."""
-    return "\n" in value or any(token in value for token in _ALL_TOKENS)
+    from scratch has it): then each line is filled and encoded whole. HTML escaping
+    neither adds nor takes away either."""
+    return any("\n" in v or any(t in v for t in _ALL_TOKENS) for _, v in values)
 
 
 class _Part:
@@ -138,12 +140,13 @@ class _Part:
         """The part's encoded body with ``values`` (token, value) put in; dot-stuffed for
         SMTP's DATA if ``stuffed``."""
         given = {t: _html.escape(v) if self.escape else v for t, v in values}
+        odd = _odd(values)
         out = []
         for piece in self.stuffed if stuffed else self.pieces:
             if isinstance(piece, bytes):
                 out.append(piece)
             else:
-                line = piece.fill(given)
+                line = piece.fill(given, odd)
                 out.append(dot_stuffed(line) if stuffed else line)
         return b"".join(out)
 
