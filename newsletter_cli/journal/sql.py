@@ -33,6 +33,10 @@ from newsletter_cli.journal.sqlkit import (
 from newsletter_cli.journal.status import Outcome, Status
 from newsletter_cli.journal.store import SCHEMA_VERSION, Person, RecipientRecord, SendRecord
 
+#: Rows a statement inserts when queueing: 7 parameters each, under SQLite's 999 at most.
+_ROWS = 140
+_ROW = "(?, ?, ?, ?, ?, ?, ?)"
+
 
 class SqlJournal(IssueQueries):
     """Every query of the journal; subclasses give the connection and the dialect."""
@@ -201,15 +205,20 @@ class SqlJournal(IssueQueries):
             before = self._count(cur, send_id)
             people = list(people)
             lists: dict[tuple[str, ...], str] = {}  # the same few combinations, encoded once
-            for start in range(0, len(people), 5000):  # rows a few at a time: less memory
-                cur.executemany(
+            queued = Status.QUEUED.value
+            for start in range(0, len(people), _ROWS):  # many rows to a statement
+                values = []
+                for p in people[start : start + _ROWS]:
+                    listed = lists.get(p.lists) or lists.setdefault(
+                        p.lists, json.dumps(list(p.lists))
+                    )
+                    values += (send_id, p.email, queued, p.name, p.organisation, listed, now)
+                cur.execute(
                     "INSERT INTO recipients (send_id, email, status, name, organisation, lists,"
-                    " updated) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    f" updated) VALUES {', '.join([_ROW] * (len(values) // 7))}"
                     " ON CONFLICT (send_id, email) DO NOTHING",
-                    [(send_id, p.email, Status.QUEUED.value, p.name, p.organisation,
-                      lists.get(p.lists) or lists.setdefault(p.lists, json.dumps(list(p.lists))),
-                      now) for p in people[start : start + 5000]],
-                )  # fmt: skip
+                    values,
+                )
             return self._count(cur, send_id) - before
 
     @staticmethod
