@@ -1,7 +1,10 @@
 """Time and peak memory to send through SMTP, beside mailmerge 2.3.0 and a plain smtplib loop.
 
 A local aiosmtpd server on 127.0.0.1 takes every message (it counts them and keeps
-nothing). Each run is a child process, so its peak memory is its own:
+nothing). The server is the same for every kind: a fresh one for each run, in a thread
+of this script's process, while the sender runs as a process of its own (so the two
+never share a Python interpreter, and the server's CPU is measured apart from the
+sender's). Each run is a child process, so its peak memory is its own:
 
 - ``newsletter``: :func:`deliver` with the SMTP backend, one message per recipient
   (the outbox's bytes, each version built once and filled in per recipient), one journal
