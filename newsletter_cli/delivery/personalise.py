@@ -43,6 +43,10 @@ _HTML_MARK = b"NEWSLETTERxHTMLxPARTx7f3c1e"
 _ALL_TOKENS = (*TOKENS.values(), UNSUBSCRIBE_SLOT)
 #: A line break as the email package splits a body part's text (bytes.splitlines()).
 _LINE = re.compile(r"\r\n|\r|\n")
+_TOKEN_SPLIT = re.compile("(" + "|".join(re.escape(t) for t in _ALL_TOKENS) + ")")
+#: A soft line break, and the longest last line of an encoded run that one may follow.
+_SOFT_BREAK = b"=\r\n"
+_RUN_LINE = 75
 
 
 def qp_lines(lines: list[str]) -> bytes:
@@ -51,12 +55,69 @@ def qp_lines(lines: list[str]) -> bytes:
     return binascii.b2a_qp(data, istext=True).replace(b"\n", b"\r\n")
 
 
+def qp_run(text: str) -> bytes:
+    """A run of text within one line, quoted-printable, for a soft line break to follow.
+
+    Its lines are joined by soft breaks; the last one is at most 75 characters, so a
+    soft break (``=``) may end it and the line stays within 76.
+    """
+    encoded = binascii.b2a_qp(text.encode("utf-8"), istext=True).replace(b"\n", b"\r\n")
+    start = encoded.rfind(b"\n") + 1
+    if len(encoded) - start > _RUN_LINE:
+        # 76 long: b2a_qp let a last plain character make it so (an =XX escape never
+        # does), so a soft break before that character is never inside an escape.
+        encoded = encoded[:-1] + _SOFT_BREAK + encoded[-1:]
+    return encoded
+
+
+def dot_stuffed(data: bytes) -> bytes:
+    """Bytes starting at a line start, with a dot that starts a line doubled (RFC 5321)."""
+    stuffed = data.replace(b"\n.", b"\n..")
+    return b"." + stuffed if stuffed.startswith(b".") else stuffed
+
+
+class _Line:
+    """A line holding recipient tokens: its runs between tokens encoded once."""
+
+    def __init__(self, line: str) -> None:
+        self.line = line
+        self.runs: list[bytes | str] = []  # encoded text, or the token to fill in there
+        for piece in _TOKEN_SPLIT.split(line):
+            if piece in _ALL_TOKENS:
+                self.runs.append(piece)
+            elif piece:
+                self.runs.append(qp_run(piece))
+
+    def fill(self, values: dict[str, str], odd: bool) -> bytes:
+        """The line with ``values`` (token: value, escaped already) put in, encoded;
+        ``odd``: a value adds a line or holds a token."""
+        if odd:  # filled in turn, as RenderedEmail.personalise does
+            line = self.line
+            for token, value in values.items():
+                line = line.replace(token, value)
+            return qp_lines(_LINE.split(line))
+        runs = []
+        for run in self.runs:
+            if isinstance(run, bytes):
+                runs.append(run)
+            elif values.get(run, ""):
+                runs.append(qp_run(values[run]))
+        return _SOFT_BREAK.join(runs) + b"\r\n"
+
+
+def _odd(values: list[tuple[str, str]]) -> bool:
+    """Whether a value adds a line, or holds a token (filled in turn, as a message built
+    from scratch has it): then each line is filled and encoded whole. HTML escaping
+    neither adds nor takes away either."""
+    return any("\n" in v or any(t in v for t in _ALL_TOKENS) for _, v in values)
+
+
 class _Part:
     """One body part: encoded runs of token-free lines, and the lines to fill per recipient."""
 
     def __init__(self, text: str, escape: bool) -> None:
         self.escape = escape
-        self.pieces: list[bytes | str] = []
+        self.pieces: list[bytes | _Line] = []
         static: list[str] = []
         lines = _LINE.split(text)
         if len(lines) > 1 and lines[-1] == "":
@@ -64,26 +125,29 @@ class _Part:
         for line in lines:
             if any(token in line for token in _ALL_TOKENS):
                 self._flush(static)
-                self.pieces.append(line)
+                self.pieces.append(_Line(line))
             else:
                 static.append(line)
         self._flush(static)
+        self.stuffed = [dot_stuffed(p) if isinstance(p, bytes) else p for p in self.pieces]
 
     def _flush(self, static: list[str]) -> None:
         if static:
             self.pieces.append(qp_lines(static))
             static.clear()
 
-    def fill(self, values: list[tuple[str, str]]) -> bytes:
-        """The part's encoded body with ``values`` (token, value) put in, in order."""
+    def fill(self, values: list[tuple[str, str]], *, stuffed: bool = False) -> bytes:
+        """The part's encoded body with ``values`` (token, value) put in; dot-stuffed for
+        SMTP's DATA if ``stuffed``."""
+        given = {t: _html.escape(v) if self.escape else v for t, v in values}
+        odd = _odd(values)
         out = []
-        for piece in self.pieces:
+        for piece in self.stuffed if stuffed else self.pieces:
             if isinstance(piece, bytes):
                 out.append(piece)
-                continue
-            for token, value in values:
-                piece = piece.replace(token, _html.escape(value) if self.escape else value)
-            out.append(qp_lines(_LINE.split(piece)))
+            else:
+                line = piece.fill(given, odd)
+                out.append(dot_stuffed(line) if stuffed else line)
         return b"".join(out)
 
 
@@ -121,6 +185,7 @@ class MessageTemplate:
         before, rest = body.split(_TEXT_MARK + b"\r\n")
         between, after = rest.split(_HTML_MARK + b"\r\n")
         self._body = (b"\r\n" + before, between, after)
+        self._stuffed_body = tuple(dot_stuffed(piece) for piece in self._body)
         #: A carriage return in the text or a value could join two line breaks into one:
         #: then only a message built from scratch is sure to be right.
         self.exact = "\r" not in email.text and "\r" not in email.html
@@ -135,8 +200,10 @@ class MessageTemplate:
         fields: Mapping[str, str],
         unsubscribe_url: str,
         headers: Mapping[str, str],
+        stuffed: bool = False,
     ) -> bytes:
-        """The wire bytes (CRLF) of the message to one person, as ``wire_bytes`` would give."""
+        """The wire bytes (CRLF) of the message to one person, as ``wire_bytes`` would give
+        (dot-stuffed for SMTP's DATA if ``stuffed``)."""
         if tuple(headers) != self.names:
             raise ValueError("a message template is filled with the headers it was built with")
         values = [(token, fields.get(name, "")) for name, token in TOKENS.items()]
@@ -156,9 +223,12 @@ class MessageTemplate:
         block.extend(self._header(name, header_value(name, v)) for name, v in headers.items())
         block.append(self._mime_head)
         values.append((UNSUBSCRIBE_SLOT, unsubscribe_url))
-        before, between, after = self._body
-        text, html = self._text.fill(values), self._html.fill(values)
-        return b"".join((*block, before, text, between, html, after))
+        before, between, after = self._stuffed_body if stuffed else self._body
+        text = self._text.fill(values, stuffed=stuffed)
+        html = self._html.fill(values, stuffed=stuffed)
+        head = b"".join(block)
+        return b"".join((dot_stuffed(head) if stuffed else head, before, text, between, html,
+                         after))  # fmt: skip
 
     def _header(self, name: str, value: str | None = None) -> bytes:
         """The template's folded header, or ``value`` folded when it differs."""
@@ -179,8 +249,9 @@ class PersonalMessages:
     def __post_init__(self) -> None:
         self._templates: dict[int, MessageTemplate] = {}
 
-    def wire(self, email: RenderedEmail, contact: Contact) -> bytes:
-        """What :func:`personal_message` + :func:`wire_bytes` give, without rebuilding."""
+    def wire(self, email: RenderedEmail, contact: Contact, *, stuffed: bool = False) -> bytes:
+        """What :func:`personal_message` + :func:`wire_bytes` give, without rebuilding;
+        dot-stuffed for SMTP's DATA if ``stuffed`` (each line starting with "." doubled)."""
         letterhead = self.letterhead
         if letterhead.one_click_url:
             link = one_click_link(letterhead.one_click_url, contact.email)
@@ -192,12 +263,13 @@ class PersonalMessages:
         template = self._template(email, headers)
         fields = contact.fields()
         if not template.exact or any("\r" in value for value in fields.values()):
-            return wire_bytes(personal_message(
+            raw = wire_bytes(personal_message(
                 email, contact, letterhead, issue_name=self.issue_name, send_id=self.send_id
             ))  # fmt: skip
+            return dot_stuffed(raw) if stuffed else raw
         return template.fill(
             to=contact.email, to_name=display_name(contact.name), fields=fields,
-            unsubscribe_url=link, headers=headers,
+            unsubscribe_url=link, headers=headers, stuffed=stuffed,
         )  # fmt: skip
 
     def _template(self, email: RenderedEmail, headers: Mapping[str, str]) -> MessageTemplate:

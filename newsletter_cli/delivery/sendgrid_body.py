@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newsletter_cli.delivery.message import display_name
@@ -75,6 +75,24 @@ class Template:
     text_fields: tuple[str, ...]  # personal fields used in subject or text
     html_fields: tuple[str, ...]  # personal fields used in the HTML
 
+    # Worked out once from the above, not for each of 100,000 recipients: the fields to
+    # read, and (token, field) for the text, the HTML and the subject.
+    used: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    text_tokens: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+    html_tokens: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+    subject_tokens: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        text = tuple((TOKENS[n], n) for n in self.text_fields)
+        derived = {
+            "used": tuple(dict.fromkeys((*self.text_fields, *self.html_fields))),
+            "text_tokens": text,
+            "html_tokens": tuple((html_token(n), n) for n in self.html_fields),
+            "subject_tokens": tuple((t, n) for t, n in text if t in self.subject),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
+
 
 def prepare(email: RenderedEmail) -> Template:
     """Turn a rendered email (tokens and unsubscribe slot in it) into a SendGrid template."""
@@ -97,18 +115,23 @@ def header_refusal(contact: Contact, template: Template, envelope: Envelope) -> 
     without ``=?``.
     """
     subject = template.subject
-    for name in template.text_fields:
-        if TOKENS[name] in subject:
-            subject = subject.replace(TOKENS[name], getattr(contact, name))
-    values = {
-        "To": display_name(contact.name) + " " + contact.email,
-        "Subject": subject,
-    }
-    for header, value in values.items():
-        problem = header_problem(value)
-        if problem:
-            return f"the {header} header {problem}"
+    if template.subject_tokens:  # filled in turn, as SendGrid does
+        for token, name in template.text_tokens:
+            if token in subject:
+                subject = subject.replace(token, getattr(contact, name))
+    problem = header_problem(display_name(contact.name) + " " + contact.email)
+    if problem:
+        return f"the To header {problem}"
+    problem = _subject_problem(subject)
+    if problem:
+        return f"the Subject header {problem}"
     return _sender_refusal(envelope.from_name, envelope.from_email, envelope.reply_to)
+
+
+@lru_cache(maxsize=64)
+def _subject_problem(subject: str) -> str | None:
+    """Why the subject cannot be written (mostly the same for every recipient), or None."""
+    return header_problem(subject)
 
 
 @lru_cache(maxsize=16)
@@ -128,10 +151,10 @@ def personalization(contact: Contact, template: Template, envelope: Envelope) ->
     name = display_name(contact.name)
     if name:
         to["name"] = name
-    value = {n: getattr(contact, n) for n in {*template.text_fields, *template.html_fields}}
-    substitutions = {TOKENS[n]: value[n] for n in template.text_fields}
-    for n in template.html_fields:
-        substitutions[html_token(n)] = html.escape(value[n], quote=True)
+    value = {n: getattr(contact, n) for n in template.used}
+    substitutions = {token: value[n] for token, n in template.text_tokens}
+    for token, n in template.html_tokens:
+        substitutions[token] = html.escape(value[n], quote=True)
     entry: dict = {"to": [to]}
     if substitutions:
         entry["substitutions"] = substitutions

@@ -24,6 +24,7 @@ from newsletter_cli.journal.sqlkit import (
     RECIPIENT_COLUMNS,
     SEND_COLUMNS,
     Cursor,
+    chunks,
     marks,
     recipient_record,
     send_record,
@@ -31,6 +32,10 @@ from newsletter_cli.journal.sqlkit import (
 )
 from newsletter_cli.journal.status import Outcome, Status
 from newsletter_cli.journal.store import SCHEMA_VERSION, Person, RecipientRecord, SendRecord
+
+#: Rows a statement inserts when queueing: 7 parameters each, under SQLite's 999 at most.
+_ROWS = 140
+_ROW = "(?, ?, ?, ?, ?, ?, ?)"
 
 
 class SqlJournal(IssueQueries):
@@ -200,15 +205,20 @@ class SqlJournal(IssueQueries):
             before = self._count(cur, send_id)
             people = list(people)
             lists: dict[tuple[str, ...], str] = {}  # the same few combinations, encoded once
-            for start in range(0, len(people), 5000):  # rows a few at a time: less memory
-                cur.executemany(
+            queued = Status.QUEUED.value
+            for start in range(0, len(people), _ROWS):  # many rows to a statement
+                values = []
+                for p in people[start : start + _ROWS]:
+                    listed = lists.get(p.lists) or lists.setdefault(
+                        p.lists, json.dumps(list(p.lists))
+                    )
+                    values += (send_id, p.email, queued, p.name, p.organisation, listed, now)
+                cur.execute(
                     "INSERT INTO recipients (send_id, email, status, name, organisation, lists,"
-                    " updated) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    f" updated) VALUES {', '.join([_ROW] * (len(values) // 7))}"
                     " ON CONFLICT (send_id, email) DO NOTHING",
-                    [(send_id, p.email, Status.QUEUED.value, p.name, p.organisation,
-                      lists.get(p.lists) or lists.setdefault(p.lists, json.dumps(list(p.lists))),
-                      now) for p in people[start : start + 5000]],
-                )  # fmt: skip
+                    values,
+                )
             return self._count(cur, send_id) - before
 
     @staticmethod
@@ -263,11 +273,25 @@ class SqlJournal(IssueQueries):
     @staticmethod
     def _record(cur: Cursor, send_id: str, outcomes: Iterable[Outcome]) -> None:
         now = time.time()
-        cur.executemany(
-            "UPDATE recipients SET status = ?, message_id = ?, reason = ?, updated = ?"
-            " WHERE send_id = ? AND email = ?",
-            [(o.status.value, o.message_id, o.reason, now, send_id, o.email) for o in outcomes],
-        )
+        outcomes = list(outcomes)
+        if len({o.email for o in outcomes}) < len(outcomes):  # in order: the last one wins
+            cur.executemany(
+                "UPDATE recipients SET status = ?, message_id = ?, reason = ?, updated = ?"
+                " WHERE send_id = ? AND email = ?",
+                [(o.status.value, o.message_id, o.reason, now, send_id, o.email)
+                 for o in outcomes],
+            )  # fmt: skip
+            return
+        alike: dict[tuple[str, str | None, str | None], list[str]] = {}
+        for o in outcomes:  # a batch's outcomes are mostly one (status, id, reason)
+            alike.setdefault((o.status.value, o.message_id, o.reason), []).append(o.email)
+        for (status, message_id, reason), emails in alike.items():
+            for chunk in chunks(emails):  # a few hundred rows to a statement
+                cur.execute(
+                    "UPDATE recipients SET status = ?, message_id = ?, reason = ?, updated = ?"
+                    f" WHERE send_id = ? AND email IN ({marks(len(chunk))})",
+                    (status, message_id, reason, now, send_id, *chunk),
+                )
 
     def recover_in_flight(self, send_id: str) -> int:
         with self._tx() as cur:

@@ -71,22 +71,11 @@ class IssueQueries:
                     for email, other in cur.fetchall():
                         claim.skipped.setdefault(email, other)
                 self._mark(cur, send_id, claim.skipped, among=wanted)
-            now = time.time()
-            guard, extra = status_guard(among)
-            cur.executemany(
-                "UPDATE recipients SET status = ?, reason = NULL, batch = ?, sent_at = ?,"
-                f" attempts = attempts + 1, updated = ? WHERE send_id = ? AND email = ?{guard}",
-                [(Status.SENDING.value, batch, now, now, send_id, e, *extra)
-                 for e in emails if e not in claim.skipped],
-            )  # fmt: skip
-            sending: set[str] = set()
-            for chunk in chunks(emails):  # by address: the send's other rows never read
-                cur.execute(
-                    "SELECT email FROM recipients WHERE send_id = ?"
-                    f" AND email IN ({marks(len(chunk))}) AND batch = ? AND status = ?",
-                    (send_id, *chunk, batch, Status.SENDING.value),
-                )
-                sending.update(e for (e,) in cur.fetchall())
+            candidates = list(dict.fromkeys(e for e in emails if e not in claim.skipped))
+            if _put_in_flight(cur, send_id, candidates, among, batch) == len(candidates):
+                sending = set(candidates)  # every one of them was updated: all in flight
+            else:
+                sending = _in_flight(cur, send_id, emails, batch)
         claim.sending = [e for e in emails if e in sending]
         return claim
 
@@ -128,6 +117,40 @@ class IssueQueries:
             (issue,),
         )
         return [recipient_record(row) for row in rows]
+
+
+def _put_in_flight(
+    cur: Cursor, send_id: str, emails: Sequence[str], among: Iterable[Status], batch: int
+) -> int:
+    """Mark ``emails`` (unique) in flight in ``batch`` where their status is among
+    ``among``, a few hundred to a statement; how many rows changed (-1: not known)."""
+    now = time.time()
+    guard, extra = status_guard(among)
+    changed = 0
+    for chunk in chunks(emails):
+        cur.execute(
+            "UPDATE recipients SET status = ?, reason = NULL, batch = ?, sent_at = ?,"
+            " attempts = attempts + 1, updated = ?"
+            f" WHERE send_id = ? AND email IN ({marks(len(chunk))}){guard}",
+            (Status.SENDING.value, batch, now, now, send_id, *chunk, *extra),
+        )
+        count = cur.rowcount
+        changed = -1 if count < 0 or changed < 0 else changed + count
+    return changed
+
+
+def _in_flight(cur: Cursor, send_id: str, emails: Sequence[str], batch: int) -> set[str]:
+    """Which of ``emails`` are in flight in ``batch`` (read by address: the send's other
+    rows are never read)."""
+    sending: set[str] = set()
+    for chunk in chunks(emails):
+        cur.execute(
+            "SELECT email FROM recipients WHERE send_id = ?"
+            f" AND email IN ({marks(len(chunk))}) AND batch = ? AND status = ?",
+            (send_id, *chunk, batch, Status.SENDING.value),
+        )
+        sending.update(e for (e,) in cur.fetchall())
+    return sending
 
 
 def _other_live_sends(delivering: bool) -> str:

@@ -5,8 +5,8 @@ Kept in the journal, the lowest layer that stores them; delivery and reports bui
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Status(StrEnum):
@@ -31,9 +31,8 @@ SENDABLE = frozenset({Status.QUEUED, Status.FAILED, Status.CANCELLED})
 HAS_IT = frozenset({Status.ACCEPTED, Status.UNCERTAIN, Status.SENDING, Status.HELD})
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one recipient in one batch."""
+class Outcome(NamedTuple):
+    """What happened to one recipient in one batch (a named tuple: one per recipient)."""
 
     email: str
     status: Status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 from email import policy
 from email.headerregistry import Address
 
@@ -139,3 +140,43 @@ def test_a_url_header_is_written_as_the_email_package_writes_it(urls):
     assert folded_header("List-Unsubscribe", value) == POLICY.fold_binary(
         "List-Unsubscribe", stored
     )
+
+
+#: One long line with tokens at every offset around a 76-character encoded line, "=" and
+#: non-ASCII letters (encoded as 3 and 6 characters) close to where a soft break falls.
+LONG_LINE = "".join(
+    f'<td style="a:b">{"é" * (i % 4)}{"x" * i}=%first_name%.{"y=" * (i % 7)}{"z" * (80 - i)}'
+    f" %organisation% </td>"
+    for i in range(60, 92)
+) + "".join(  # runs between fields whose last encoded line is 70 to 81 characters long
+    f"%name%{'x' * n}%role%{'x' * (n - 1)}={'é' * (n % 3)}%organisation%{'x' * (n + 76)}"
+    for n in range(70, 82)
+)
+DOTTED = [
+    Contact(".dot@example.org", ".Dot Smith", ".Org", ".role"),
+    Contact("eq@example.org", "=== é ===", "Org " * 30, "x" * 74),
+    *PEOPLE,
+]
+
+
+@pytest.mark.parametrize("contact", DOTTED, ids=lambda c: c.email)
+def test_long_lines_with_fields_equal_built_from_scratch(contact):
+    rendered = RenderedEmail("S", "pre", LONG_LINE + "\n<p>%name%</p>\n", LONG_LINE[:4000], "i")
+    fast = PersonalMessages(LETTERHEAD, "2025-09", "s-1").wire(rendered, contact)
+    assert parsed(fast) == parsed(from_scratch(rendered, contact, LETTERHEAD))
+    _, _, body = fast.partition(b"\r\n\r\n")
+    assert max(len(line) for line in body.split(b"\r\n")) <= MAX_LINE
+
+
+@pytest.mark.parametrize("contact", DOTTED, ids=lambda c: c.email)
+def test_the_smtp_form_doubles_each_dot_that_starts_a_line(contact):
+    html = ".starts\n" + LONG_LINE + "\n.%name%\n..two %first_name%\n"
+    rendered = RenderedEmail("S", "pre", html, ".%role%\n.\n" + LONG_LINE[:3000], "i")
+    messages = PersonalMessages(LETTERHEAD, "2025-09", "s-1")
+    data = messages.wire(rendered, contact, stuffed=True)
+    assert not re.search(rb"(?m)^\.(?!\.)", data)  # every line starting with a dot has two
+    unstuffed = re.sub(rb"(?m)^\.", b"", data)
+    assert unstuffed.count(b"\r\n") == data.count(b"\r\n")
+    assert parsed(unstuffed) == parsed(from_scratch(rendered, contact, LETTERHEAD))
+    plain = messages.wire(rendered, contact)
+    assert len(data) - len(unstuffed) == len(re.findall(rb"(?m)^\.", plain))

@@ -254,11 +254,9 @@ class SmtpBackend(Backend):
         ):  # fmt: skip
             messages = PersonalMessages(self.letterhead, context.issue_name, context.send_id)
             self._messages = messages
-        raw = messages.wire(email, contact)  # each version built once, filled per person
-        if not raw.endswith(b"\r\n"):
-            raw += b"\r\n"
-        stuffed = raw.replace(b"\n.", b"\n..")  # a dot starting a line is doubled (RFC 5321)
-        return (b"." if stuffed.startswith(b".") else b"") + stuffed + b".\r\n"
+        # Each version built once, filled per person; a dot starting a line is doubled.
+        stuffed = messages.wire(email, contact, stuffed=True)
+        return stuffed + (b".\r\n" if stuffed.endswith(b"\r\n") else b"\r\n.\r\n")
 
     def _deliver(
         self, email: RenderedEmail, contact: Contact, context: SendContext
