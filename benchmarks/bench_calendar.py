@@ -38,7 +38,7 @@ def issue_text(sittings: int) -> str:
 def main(sittings: int) -> None:
     from newsletter_cli.build import build_issue
     from newsletter_cli.calendar import calendar_entries
-    from newsletter_cli.issue import load_issue
+    from newsletter_cli.model.issue import load_issue
     from newsletter_cli.project import Project
 
     with tempfile.TemporaryDirectory() as tmp:

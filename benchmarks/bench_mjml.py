@@ -64,7 +64,7 @@ def copy_project(root: Path) -> None:
 def september_mjml(root: Path) -> Path:
     """The MJML our template makes for the September issue, as a file for `mjml`."""
     sys.path.insert(0, str(REPO))
-    from newsletter_cli.issue import load_issue
+    from newsletter_cli.model.issue import load_issue
     from newsletter_cli.project import Project
     from newsletter_cli.render import pipeline
 

@@ -4,7 +4,7 @@ Run: .venv/bin/python benchmarks/bench_mjml_depth.py
 Bisects the depth of ``**bold**`` nested in itself (each level one more <strong> inside the
 last) between a depth that renders and one that crashes, each try in a fresh process (a crash
 is a SIGSEGV, not an exception). The issue loader refuses Markdown nested more than
-newsletter_cli.issue_safety.MAX_NESTING deep, far below what this finds.
+newsletter_cli.model.safety.MAX_NESTING deep, far below what this finds.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from newsletter_cli.issue_safety import MAX_NESTING
+from newsletter_cli.model.safety import MAX_NESTING
 
 RENDER = """
 import sys

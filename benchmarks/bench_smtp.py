@@ -65,7 +65,7 @@ def peak_mib() -> float:
 
 def rendered_email():
     """The September sample rendered once with recipient tokens (as a real send does)."""
-    from newsletter_cli.issue import load_issue
+    from newsletter_cli.model.issue import load_issue
     from newsletter_cli.project import Project
     from newsletter_cli.render import TOKENS, render_email
 

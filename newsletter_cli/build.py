@@ -9,8 +9,8 @@ from pathlib import Path
 from newsletter_cli import recipients  # its names load on first use: only --list reads them
 from newsletter_cli.calendar import write_ics_files
 from newsletter_cli.config import Sender, load_config
-from newsletter_cli.issue import Issue, load_issue
 from newsletter_cli.mime import compose, wire_bytes
+from newsletter_cli.model.issue import Issue, load_issue
 from newsletter_cli.project import Project
 from newsletter_cli.render import RenderedEmail, render_email
 from newsletter_cli.render.email import GMAIL_CLIP_BYTES

@@ -23,8 +23,8 @@ from newsletter_cli.datefmt import format_day
 from newsletter_cli.environment import LONDON
 
 if TYPE_CHECKING:
-    from newsletter_cli.issue import Issue
-    from newsletter_cli.issue_types import EventDetails, Session
+    from newsletter_cli.model.issue import Issue
+    from newsletter_cli.model.parts import EventDetails, Session
 
 DEFAULT_LENGTH = timedelta(hours=1)
 OUTLOOK_URL = "https://outlook.office.com/calendar/0/deeplink/compose"

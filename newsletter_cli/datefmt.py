@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from newsletter_cli.environment import LONDON
 
 if TYPE_CHECKING:
-    from newsletter_cli.issue_types import EventDetails, Session
+    from newsletter_cli.model.parts import EventDetails, Session
 
 TO = " to "  # between the two ends of a range: quicker to read than a dash
 #: The newsletter's clock: times the tool reports (sends, reports) are UK time.

@@ -8,7 +8,7 @@ from email import policy
 from support.issues import SEPTEMBER
 
 from newsletter_cli.build import build_issue
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 
 
 def test_build_writes_html_text_eml_and_ics(project):

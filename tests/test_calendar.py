@@ -18,8 +18,8 @@ from newsletter_cli.calendar import (
     session_span,
     write_ics_files,
 )
-from newsletter_cli.issue import Issue, load_issue
-from newsletter_cli.issue_types import Session
+from newsletter_cli.model.issue import Issue, load_issue
+from newsletter_cli.model.parts import Session
 
 
 def make_issue(*events: dict) -> Issue:

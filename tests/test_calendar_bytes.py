@@ -14,7 +14,7 @@ from support.issues import APRIL_FILE, SEPTEMBER_FILE
 
 from newsletter_cli import calendar
 from newsletter_cli.calendar import calendar_entries, ics_filename, session_span
-from newsletter_cli.issue import Issue, load_issue
+from newsletter_cli.model.issue import Issue, load_issue
 
 
 def icalendar_ics(issue: Issue, event, session) -> bytes:
@@ -147,7 +147,7 @@ def test_the_build_does_not_import_icalendar(tmp_path):
     import sys
 
     code = (
-        "import sys; from newsletter_cli.issue import load_issue; "
+        "import sys; from newsletter_cli.model.issue import load_issue; "
         "from newsletter_cli.calendar import calendar_entries; "
         f"calendar_entries(load_issue({str(SEPTEMBER_FILE)!r})); "
         "print('icalendar' in sys.modules, 'dateutil' in sys.modules)"

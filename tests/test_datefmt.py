@@ -16,8 +16,8 @@ from newsletter_cli.datefmt import (
     format_time_range,
     parse_day,
 )
-from newsletter_cli.issue import load_issue
-from newsletter_cli.issue_types import EventDetails, Session
+from newsletter_cli.model.issue import load_issue
+from newsletter_cli.model.parts import EventDetails, Session
 
 
 def test_day_has_weekday_day_month_year():

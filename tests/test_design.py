@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 from support.issues import APRIL, SEPTEMBER
 
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.render import render_email
 
 #: The September HTML, Outlook conditionals included: well under Gmail's 102 KB clip. Each

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsletter_cli.errors import InputError
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 
 HEAD = 'title: "T"\nissue_date: "2025-10-17"\nsubject: "S"\nblocks:\n'
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from newsletter_cli.checks.dates import london_today
-from newsletter_cli.issue import load_issue
-from newsletter_cli.issue_safety import MAX_NESTING
-from newsletter_cli.issue_types import is_placeholder
+from newsletter_cli.model.issue import load_issue
+from newsletter_cli.model.parts import is_placeholder
+from newsletter_cli.model.safety import MAX_NESTING
 
 ISSUE = "issues/hard.yaml"
 

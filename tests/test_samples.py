@@ -16,7 +16,7 @@ from support.issues import APRIL_FILE as APRIL
 from support.issues import REPO
 from support.issues import SEPTEMBER_FILE as SEPTEMBER
 
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.project import Project
 from newsletter_cli.render import render_email
 

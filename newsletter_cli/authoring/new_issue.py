@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from newsletter_cli.authoring.yamltext import commented, dump
-from newsletter_cli.blocks import declared_kinds
-from newsletter_cli.blocks.examples import examples
 from newsletter_cli.errors import InputError
-from newsletter_cli.issue import Issue, load_issue
+from newsletter_cli.model.blocks import declared_kinds
+from newsletter_cli.model.blocks.examples import examples
+from newsletter_cli.model.issue import Issue, load_issue
 from newsletter_cli.project import STARTER, Project
 from newsletter_cli.sourcefile import load_yaml, read_text
 

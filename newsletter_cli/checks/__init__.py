@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from newsletter_cli import markdown
-from newsletter_cli.blocks import Block, EventBlock, Events
 from newsletter_cli.checks.dates import _first_day, _heading, _last_day, date_findings, london_today
 from newsletter_cli.config import Config, _key_line, load_config
 from newsletter_cli.findings import Finding, Findings, file_order
-from newsletter_cli.issue import Issue
-from newsletter_cli.issue_types import EventDetails, Link, Model, is_placeholder
+from newsletter_cli.model.blocks import Block, EventBlock, Events
+from newsletter_cli.model.issue import Issue
+from newsletter_cli.model.parts import EventDetails, Link, Model, is_placeholder
 from newsletter_cli.project import Project
 from newsletter_cli.recipients import load_roster, tag_key
 from newsletter_cli.render import render_email

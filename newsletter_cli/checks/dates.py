@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from newsletter_cli.blocks import Block, Events
 from newsletter_cli.environment import LONDON
 from newsletter_cli.findings import Finding, Severity
-from newsletter_cli.issue import Issue
-from newsletter_cli.issue_types import EventDetails, Model
+from newsletter_cli.model.blocks import Block, Events
+from newsletter_cli.model.issue import Issue
+from newsletter_cli.model.parts import EventDetails, Model
 
 OLD_ISSUE_DAYS = 31
 

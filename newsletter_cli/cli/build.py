@@ -90,7 +90,7 @@ def check(
     Example: newsletter check regional-update
     """
     from newsletter_cli.checks import run_checks
-    from newsletter_cli.issue import load_issue
+    from newsletter_cli.model.issue import load_issue
 
     project = Project.of_issue(issue)
     loaded = load_issue(issue)

@@ -27,8 +27,8 @@ from newsletter_cli.delivery.deliver import Variant
 from newsletter_cli.delivery.prior import Prior, look_back
 from newsletter_cli.environment import LONDON
 from newsletter_cli.errors import CheckFailed, InputError
-from newsletter_cli.issue import load_issue
 from newsletter_cli.links.check import check_links
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.project import find_issue as find_issue_file
 from newsletter_cli.recipients.addresses import address_problem, normalise
 from newsletter_cli.recipients.contact import Contact
@@ -44,7 +44,7 @@ from newsletter_cli.render import TOKENS, render_email
 if TYPE_CHECKING:
     from newsletter_cli.delivery.request import SendRequest
     from newsletter_cli.environment import Environment
-    from newsletter_cli.issue import Issue
+    from newsletter_cli.model.issue import Issue
     from newsletter_cli.project import Project
     from newsletter_cli.recipients.roster import Roster
 

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 from newsletter_cli.datefmt import format_day, format_time
 from newsletter_cli.environment import LONDON
 from newsletter_cli.errors import NewsletterError, UnknownNameError
-from newsletter_cli.issue import load_issue
 from newsletter_cli.journal import existing_journal, journal_location, journal_url
 from newsletter_cli.journal.status import HAS_IT, Status
 from newsletter_cli.journal.store import JournalStore, RecipientRecord, SendRecord
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.project import find_issue
 from newsletter_cli.recipients.listdefs import closest
 

@@ -15,10 +15,10 @@ from typing import Annotated, Any, Union
 
 from pydantic import Field, PrivateAttr, create_model, field_validator
 
-from newsletter_cli.blocks import BUILTIN, Block, EventBlock, Events, declared_kinds
 from newsletter_cli.errors import InputError, raise_all
-from newsletter_cli.issue_safety import not_xml, unsafe_text
-from newsletter_cli.issue_types import EventDetails, Model, When
+from newsletter_cli.model.blocks import BUILTIN, Block, EventBlock, Events, declared_kinds
+from newsletter_cli.model.parts import EventDetails, Model, When
+from newsletter_cli.model.safety import not_xml, unsafe_text
 from newsletter_cli.project import Project
 from newsletter_cli.sourcefile import line_of, load_yaml, validate_all
 

@@ -1,8 +1,8 @@
 """The parts an issue is made of: links, images, events and their sittings, dates.
 
-Value types shared by the block kinds (:mod:`newsletter_cli.blocks`), the safety check
-(:mod:`newsletter_cli.issue_safety`) and everything that reads an issue; the ``Issue``
-itself and its loader are in :mod:`newsletter_cli.issue`.
+Value types shared by the block kinds (:mod:`newsletter_cli.model.blocks`), the safety check
+(:mod:`newsletter_cli.model.safety`) and everything that reads an issue; the ``Issue``
+itself and its loader are in :mod:`newsletter_cli.model.issue`.
 """
 
 from __future__ import annotations

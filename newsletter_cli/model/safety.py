@@ -22,13 +22,13 @@ from typing import Any
 
 from newsletter_cli.errors import InputError, raise_all
 from newsletter_cli.headertext import header_problem
-from newsletter_cli.issue_types import Model, is_placeholder
 from newsletter_cli.markdown import nesting_depth
+from newsletter_cli.model.parts import Model, is_placeholder
 from newsletter_cli.sourcefile import describe_place, line_of
 from newsletter_cli.urls import url_problem
 
 #: Deepest Markdown accepted (lists, quotes and emphasis inside each other). Real issues
-#: use 3 or 4; mjml-python crashed at about 9,000 in our measurement (tests/test_issue_safety).
+#: use 3 or 4; mjml-python crashed at about 9,000 in our measurement (tests/test_hard_inputs.py).
 MAX_NESTING = 50
 ONE_LINE_FIELDS = frozenset({"title", "subject", "preheader", "src", "href", "url",
                              "view_online_url", "contact"})  # fmt: skip

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from newsletter_cli.checks import run_checks
 from newsletter_cli.config import load_config
 from newsletter_cli.errors import NewsletterError, UnknownNameError
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.recipients import load_roster
 from newsletter_cli.render import render_email
 from newsletter_cli.render.images import issue_images

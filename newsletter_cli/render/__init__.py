@@ -15,7 +15,7 @@ __all__ = ["TOKENS", "UNSUBSCRIBE_SLOT", "RenderedEmail", "render_email"]
 
 if TYPE_CHECKING:
     from newsletter_cli.config import Config
-    from newsletter_cli.issue import Issue
+    from newsletter_cli.model.issue import Issue
     from newsletter_cli.project import Project
 
 

@@ -27,9 +27,9 @@ from newsletter_cli.errors import InputError
 from newsletter_cli.render.urls import image_url
 
 if TYPE_CHECKING:
-    from newsletter_cli.blocks import Block
     from newsletter_cli.config import Config
-    from newsletter_cli.issue import Issue
+    from newsletter_cli.model.blocks import Block
+    from newsletter_cli.model.issue import Issue
     from newsletter_cli.project import Project
 
 #: Display widths in CSS pixels: the email's 600 px column, and the logo in its header.

@@ -13,13 +13,13 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from newsletter_cli import markdown
-from newsletter_cli.blocks import Article, Events
 from newsletter_cli.calendar import GOOGLE_URL, OUTLOOK_URL
-from newsletter_cli.issue_types import EventDetails, Image, Model, is_placeholder
+from newsletter_cli.model.blocks import Article, Events
+from newsletter_cli.model.parts import EventDetails, Image, Model, is_placeholder
 from newsletter_cli.render.images import is_local
 
 if TYPE_CHECKING:
-    from newsletter_cli.issue import Issue
+    from newsletter_cli.model.issue import Issue
 
 #: Never tried: the per-recipient slots filled at send time, and the calendar deep links
 #: the tool writes itself (their answer depends on the reader's login, not on the issue).

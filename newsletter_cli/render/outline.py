@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from newsletter_cli.calendar import slugify
 from newsletter_cli.datefmt import format_day_short
-from newsletter_cli.issue_types import EventDetails, Link
+from newsletter_cli.model.parts import EventDetails, Link
 
 BOOKING = re.compile(r"\b(book|booking|register|registration|sign up|apply)\b", re.IGNORECASE)
 #: Words that say nothing on a button, at the end of a link's text.

@@ -14,7 +14,7 @@ from mjml import mjml2html
 from newsletter_cli import calendar, markdown
 from newsletter_cli.config import Config, load_config
 from newsletter_cli.errors import InputError, UnknownNameError
-from newsletter_cli.issue import Issue
+from newsletter_cli.model.issue import Issue
 from newsletter_cli.project import TEMPLATE_MAIN, Project
 from newsletter_cli.recipients.contact import Contact
 from newsletter_cli.recipients.tags import visible

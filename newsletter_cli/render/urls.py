@@ -26,7 +26,7 @@ from newsletter_cli.sourcefile import read_text
 
 if TYPE_CHECKING:
     from newsletter_cli.config import Config
-    from newsletter_cli.issue import Issue
+    from newsletter_cli.model.issue import Issue
     from newsletter_cli.project import Project
 
 IMAGES = "images/"

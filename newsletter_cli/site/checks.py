@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from newsletter_cli.config import Config
-    from newsletter_cli.issue import Issue
+    from newsletter_cli.model.issue import Issue
     from newsletter_cli.project import Project
 
 

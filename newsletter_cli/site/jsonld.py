@@ -21,7 +21,7 @@ from newsletter_cli import markdown
 from newsletter_cli.calendar import LONDON
 
 if TYPE_CHECKING:
-    from newsletter_cli.issue_types import EventDetails, Session
+    from newsletter_cli.model.parts import EventDetails, Session
 
 SCHEMA = "https://schema.org"
 FREE = re.compile(r"^\s*(free|free of charge|no charge|none|£?0(\.00)?)\b", re.IGNORECASE)

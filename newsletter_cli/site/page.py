@@ -21,19 +21,19 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from newsletter_cli import datefmt
-from newsletter_cli.blocks import EventBlock
 from newsletter_cli.calendar import calendar_links, slugify
 from newsletter_cli.errors import InputError
-from newsletter_cli.issue_types import EventDetails
+from newsletter_cli.model.blocks import EventBlock
+from newsletter_cli.model.parts import EventDetails
 from newsletter_cli.render import images
 from newsletter_cli.render.filters import shared_filters
 from newsletter_cli.render.urls import page_url
 from newsletter_cli.site import jsonld
 
 if TYPE_CHECKING:
-    from newsletter_cli.blocks import Block
     from newsletter_cli.config import Config
-    from newsletter_cli.issue import Issue
+    from newsletter_cli.model.blocks import Block
+    from newsletter_cli.model.issue import Issue
     from newsletter_cli.project import Project
 
 DEFAULTS = Path(__file__).with_name("web")

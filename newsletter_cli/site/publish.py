@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from newsletter_cli.calendar import calendar_entries
 from newsletter_cli.config import load_config
 from newsletter_cli.errors import InputError
-from newsletter_cli.issue import PLAIN_NAME, Issue, load_issue
+from newsletter_cli.model.issue import PLAIN_NAME, Issue, load_issue
 from newsletter_cli.render import images
 from newsletter_cli.render.links import placeholders
 from newsletter_cli.render.urls import FEED, IMAGES, SITEMAP, site_base

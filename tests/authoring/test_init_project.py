@@ -15,7 +15,7 @@ from newsletter_cli.authoring.init_project import create_project
 from newsletter_cli.checks import run_checks
 from newsletter_cli.config import Config, load_config
 from newsletter_cli.errors import InputError
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.project import Project
 
 

@@ -9,9 +9,9 @@ from datetime import date, datetime
 import pytest
 
 from newsletter_cli.authoring.new_issue import next_month
-from newsletter_cli.blocks import Events, Foreword
 from newsletter_cli.checks import run_checks
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.blocks import Events, Foreword
+from newsletter_cli.model.issue import load_issue
 
 
 def test_new_starts_from_latest_issue_a_month_on(invoke, project_dir, project):
@@ -199,7 +199,7 @@ def _examples(text: str) -> dict[str, str]:
 
 
 def test_every_block_kind_has_an_example_that_works_when_uncommented(project_dir, project):
-    from newsletter_cli.blocks import BUILTIN_KINDS
+    from newsletter_cli.model.blocks import BUILTIN_KINDS
 
     folder = project_dir / "templates" / "regional-update" / "blocks"
     folder.mkdir()

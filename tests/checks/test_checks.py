@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from newsletter_cli.checks import GMAIL_CLIP_BYTES, run_checks
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 
 HEAD = "title: T\nissue_date: 2025-09-19\nsubject: September news\npreheader: All the news\n"
 ISSUE_DAY = date(2025, 9, 19)  # "today" for these checks: the day HEAD's issue goes out

@@ -12,7 +12,7 @@ from newsletter_cli.delivery.plan import prepare_send
 from newsletter_cli.delivery.request import SendRequest
 from newsletter_cli.environment import Environment
 from newsletter_cli.errors import CheckFailed
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 
 HEAD = "title: T\nissue_date: 2027-03-01\nsubject: March news\npreheader: All the news\n"
 EVENTS = (

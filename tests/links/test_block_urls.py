@@ -4,8 +4,8 @@ put down to the template."""
 from __future__ import annotations
 
 from newsletter_cli.config import load_config
-from newsletter_cli.issue import load_issue
 from newsletter_cli.links.check import collect_targets
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.project import Project
 from newsletter_cli.render.links import Source, issue_links
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from support.links import ISSUE, YEAR, line_of, point_site_at, write_issue
 
-from newsletter_cli.issue import load_issue
 from newsletter_cli.links.check import check_links, check_mailto
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.project import Project
 from newsletter_cli.site.publish import publish
 

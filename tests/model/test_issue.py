@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from newsletter_cli.blocks import EventBlock, Events
 from newsletter_cli.errors import InputError
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.blocks import EventBlock, Events
+from newsletter_cli.model.issue import load_issue
 
 MINIMAL = """\
 title: Regional Update

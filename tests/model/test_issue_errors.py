@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsletter_cli.errors import InputError, InputErrors
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 
 HEAD = 'title: "Regional Update"\nsubject: "S"\nblocks:\n'
 DATED = 'title: "Regional Update"\nsubject: "S"\nissue_date: "2026-02-01"\nblocks:\n'

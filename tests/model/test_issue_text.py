@@ -6,7 +6,7 @@ import pytest
 from support.issues import SEPTEMBER
 
 from newsletter_cli.errors import InputError
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 
 
 def with_value(project_dir, anchor: str, replacement: str):

@@ -9,7 +9,7 @@ import pytest
 from support.issues import SEPTEMBER
 
 from newsletter_cli.checks import run_checks
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.preview import PreviewServer
 from newsletter_cli.project import Project
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsletter_cli.errors import InputError, NewsletterError, Refused
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.preview import DEFAULT_PORT, PreviewServer
 from newsletter_cli.project import Project
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from newsletter_cli.blocks import Article, Callout
+from newsletter_cli.model.blocks import Article, Callout
 from newsletter_cli.render.audiences import shown_blocks, versions_in_words
 
 

@@ -54,7 +54,7 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(css_cache):
 def test_a_build_with_a_warm_cache_does_not_import_cssutils(project_dir, tmp_path):
     code = (
         "import hashlib, sys\n"
-        "from newsletter_cli.issue import load_issue\n"
+        "from newsletter_cli.model.issue import load_issue\n"
         "from newsletter_cli.project import Project\n"
         "from newsletter_cli.render import render_email\n"
         f"html = render_email(load_issue({SEPTEMBER!r}), Project.find()).html\n"

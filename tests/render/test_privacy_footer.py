@@ -15,7 +15,7 @@ from newsletter_cli.checks.dates import london_today
 from newsletter_cli.delivery.plan import prepare_send
 from newsletter_cli.delivery.request import SendRequest
 from newsletter_cli.environment import Environment
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.render import render_email
 
 PRIVACY = "https://updates.example.org/privacy/"  # the sample newsletter.toml's

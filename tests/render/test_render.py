@@ -6,7 +6,7 @@ import re
 
 from support.issues import SEPTEMBER
 
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.render import TOKENS, UNSUBSCRIBE_SLOT, render_email
 
 
@@ -123,7 +123,7 @@ def test_rendering_loads_only_what_it_needs(project_dir):
 
     code = (
         "import sys\n"
-        "from newsletter_cli.issue import load_issue\n"
+        "from newsletter_cli.model.issue import load_issue\n"
         "from newsletter_cli.project import Project\n"
         "from newsletter_cli.render import render_email\n"
         f"email = render_email(load_issue({SEPTEMBER!r}), Project.find())\n"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.render import render_email
 from newsletter_cli.render.textpart import wrap_line, wrap_text
 

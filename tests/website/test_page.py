@@ -10,7 +10,7 @@ import html5lib
 import pytest
 from support.issues import APRIL, BASE, SEPTEMBER
 
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.site.publish import publish
 
 

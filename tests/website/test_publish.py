@@ -27,7 +27,7 @@ def test_publish_all_writes_pages_ics_images_index_feed_and_sitemap(finished):
     assert len(ics) == 7 and result.published[-1].ics == 7
     # The .ics files are the same bytes `build` writes next to the email.
     from newsletter_cli.calendar import calendar_entries
-    from newsletter_cli.issue import load_issue
+    from newsletter_cli.model.issue import load_issue
 
     entries = calendar_entries(load_issue(finished.root / SEPTEMBER))
     for entry in entries:

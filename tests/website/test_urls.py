@@ -8,7 +8,7 @@ from support.issues import BASE, SEPTEMBER
 
 from newsletter_cli.checks import run_checks
 from newsletter_cli.config import load_config
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.render import render_email
 from newsletter_cli.render.urls import site_base, view_online_url
 

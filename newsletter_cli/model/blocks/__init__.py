@@ -1,6 +1,6 @@
 """Block kinds: the built-in ones and those a template declares in its blocks/ folder.
 
-:func:`newsletter_cli.issue.issue_model` gives the issue schema for one template: its
+:func:`newsletter_cli.model.issue.issue_model` gives the issue schema for one template: its
 ``blocks`` is a discriminated union of every built-in kind and every kind the template
 declares, so both are validated on one path with the same file:line messages.
 """
@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from newsletter_cli.blocks.builtin import (
+from newsletter_cli.model.blocks.builtin import (
     BUILTIN,
     BUILTIN_KINDS,
     Article,
@@ -26,7 +26,7 @@ from newsletter_cli.blocks.builtin import (
     Person,
     Quote,
 )
-from newsletter_cli.blocks.declared import declaration_files, load_declaration
+from newsletter_cli.model.blocks.declared import declaration_files, load_declaration
 from newsletter_cli.sourcefile import register_union_tags
 
 __all__ = [

@@ -1,6 +1,6 @@
 """The built-in block kinds: what an issue is made of, top to bottom.
 
-Every kind is a pydantic model with a literal ``kind``; :mod:`newsletter_cli.blocks`
+Every kind is a pydantic model with a literal ``kind``; :mod:`newsletter_cli.model.blocks`
 puts them, and any kinds a template declares, into one discriminated union.
 """
 
@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
-from newsletter_cli.issue_types import EventDetails, Image, Link, Model, check_link_url
+from newsletter_cli.model.parts import EventDetails, Image, Link, Model, check_link_url
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

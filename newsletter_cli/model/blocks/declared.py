@@ -37,9 +37,9 @@ from pydantic import (
     create_model,
 )
 
-from newsletter_cli.blocks.builtin import BUILTIN_KINDS, Block
 from newsletter_cli.errors import InputError
-from newsletter_cli.issue_types import When, check_link_url
+from newsletter_cli.model.blocks.builtin import BUILTIN_KINDS, Block
+from newsletter_cli.model.parts import When, check_link_url
 from newsletter_cli.sourcefile import line_of, load_yaml, validate
 
 FieldType = Literal["str", "markdown", "url", "date", "datetime", "list", "bool"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from newsletter_cli.blocks.builtin import BUILTIN, Block
+from newsletter_cli.model.blocks.builtin import BUILTIN, Block
 
 
 def _day(issue_date: date, days: int, time: str = "") -> str:

@@ -10,8 +10,8 @@ from support.issues import REPO
 
 from newsletter_cli.authoring.importing import import_draft
 from newsletter_cli.checks import run_checks
-from newsletter_cli.issue import load_issue
-from newsletter_cli.issue_types import is_placeholder
+from newsletter_cli.model.issue import load_issue
+from newsletter_cli.model.parts import is_placeholder
 from newsletter_cli.project import Project
 from newsletter_cli.render import render_email
 

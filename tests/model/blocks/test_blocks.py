@@ -8,10 +8,10 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from newsletter_cli.blocks import ButtonBlock, Callout, ImageBlock, People, Quote
 from newsletter_cli.checks import run_checks
 from newsletter_cli.errors import InputError
-from newsletter_cli.issue import load_issue
+from newsletter_cli.model.blocks import ButtonBlock, Callout, ImageBlock, People, Quote
+from newsletter_cli.model.issue import load_issue
 from newsletter_cli.render import render_email
 
 HEAD = "title: T\nissue_date: 2025-09-19\nsubject: September news\npreheader: All the news\nblocks:\n"
