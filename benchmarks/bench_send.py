@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -33,35 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.measure import peak_mib, rendered_email  # noqa: E402
+
 API_KEY = "SG.benchmark-key"
 SIZES = (10_000, 100_000)
-
-
-def peak_mib() -> float:
-    """This process's peak resident memory in MiB since it started its program.
-
-    Linux's VmHWM: ``ru_maxrss`` would also count the parent's memory copied at fork
-    (the parent here holds the server, which grows from run to run).
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def rendered_email():
-    """The September sample rendered once with recipient tokens (as a real send does)."""
-    from newsletter_cli.model.issue import load_issue
-    from newsletter_cli.project import Project
-    from newsletter_cli.render import TOKENS, render_email
-
-    project = Project(ROOT)
-    issue = load_issue(ROOT / "issues" / "2025-09-regional-update.yaml")
-    return render_email(issue, project, audience=None, recipient=TOKENS)
 
 
 def child(count: int, host: str, folder: str) -> None:
