@@ -15,7 +15,7 @@ from support.sending import make_email, people
 from newsletter_cli.delivery.backends.base import SendContext
 from newsletter_cli.delivery.backends.outbox import OutboxBackend
 from newsletter_cli.delivery.deliver import Variant, deliver
-from newsletter_cli.delivery.plan import make_send_id
+from newsletter_cli.delivery.versions import make_send_id
 from newsletter_cli.journal.status import Status
 from newsletter_cli.recipients.contact import Contact
 
