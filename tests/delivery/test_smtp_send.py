@@ -13,9 +13,10 @@ from support.sending import make_email, people
 
 from newsletter_cli.delivery.backends.base import SendContext
 from newsletter_cli.delivery.backends.outbox import OutboxBackend, file_name
-from newsletter_cli.delivery.backends.smtp import SmtpBackend, SmtpPolicy, queue_id
+from newsletter_cli.delivery.backends.smtp import SmtpBackend, SmtpPolicy
 from newsletter_cli.delivery.deliver import Variant, deliver
 from newsletter_cli.delivery.message import Letterhead
+from newsletter_cli.delivery.smtp_session import queue_id
 from newsletter_cli.delivery.smtp_settings import SmtpServer
 from newsletter_cli.errors import AuthError, DeliveryError
 from newsletter_cli.journal import Journal, Person
